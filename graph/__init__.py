@@ -1,0 +1,1 @@
+"""The knowledge graph: schema, AnnotatedDocument -> GraphBatch, and the two stores."""

@@ -1,0 +1,1 @@
+"""Reading papers (text, HTML, XML, PDF) into ParsedDocument records."""

@@ -1,0 +1,1 @@
+"""Materials-aware language processing: ParsedDocument -> AnnotatedDocument."""

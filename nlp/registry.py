@@ -1,0 +1,53 @@
+"""Taggers by versioned name, so the transformer tagger of a later issue drops in beside the rules.
+
+A tagger is any object with `name` and `tag(sentences: Sequence[str]) -> list[list[Mention]]`:
+it sees a batch of sentence texts (possibly from many documents) and returns the mentions of
+each, offsets relative to that sentence. Factories are registered here and built lazily: no
+model is loaded at import.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from nlp.records import Mention
+
+
+class Tagger(Protocol):
+    name: str
+
+    def tag(self, sentences: Sequence[str]) -> list[list[Mention]]: ...
+
+
+class UnknownTagger(KeyError):
+    pass
+
+
+_FACTORIES: dict[str, Callable[..., Tagger]] = {}
+
+
+def register(name: str) -> Callable[[Callable[..., Tagger]], Callable[..., Tagger]]:
+    def deco(factory: Callable[..., Tagger]) -> Callable[..., Tagger]:
+        _FACTORIES[name] = factory
+        return factory
+
+    return deco
+
+
+def _load_builtin() -> None:
+    # Importing the module runs its @register decorators; kept here so `import nlp` stays cheap.
+    import nlp.rules  # noqa: F401
+
+
+def available() -> list[str]:
+    _load_builtin()
+    return sorted(_FACTORIES)
+
+
+def create(name: str, **config: Any) -> Tagger:
+    _load_builtin()
+    try:
+        factory = _FACTORIES[name]
+    except KeyError:
+        raise UnknownTagger(f"unknown tagger {name!r}; available: {', '.join(sorted(_FACTORIES))}") from None
+    return factory(**config)
