@@ -17,3 +17,46 @@ def need_corpus(*parts: str) -> Path:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(str(exc))
         pytest.skip(str(exc))
+
+
+# -- graph stores ----------------------------------------------------------------------------
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+from graph.connect import GraphConfig, open_store  # noqa: E402
+from graph.local_server import LocalServer  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    """One real local FalkorDB server for the session (never a mock), stopped at the end."""
+    server = LocalServer(tmp_path_factory.mktemp("mm") / "graph")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _store_params() -> list[str]:
+    return ["falkordb", "neo4j"]
+
+
+@pytest.fixture(params=_store_params())
+def store(request: pytest.FixtureRequest, local_server: LocalServer) -> Iterator[object]:
+    """An empty graph on each store: the local server always; Neo4j where NEO4J_URI is set.
+
+    The Neo4j run deletes everything in the database it is pointed at: use a throwaway one."""
+    if request.param == "neo4j":
+        if not os.environ.get("NEO4J_URI"):
+            pytest.skip("Neo4j store tests need NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD) "
+                        "pointing at a throwaway Neo4j 5 database")
+        config = GraphConfig.from_env()
+        st, _ = open_store(config)
+    else:
+        from graph.falkordb_store import FalkorDBStore
+
+        st = FalkorDBStore(str(local_server.socket_path), f"test-{uuid.uuid4().hex[:12]}")
+    st.delete_graph()
+    st.ensure_schema()
+    yield st
+    st.delete_graph()
+    st.close()

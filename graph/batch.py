@@ -1,0 +1,126 @@
+"""AnnotatedDocument -> GraphBatch: the rows each Cypher statement of graph.cypher consumes."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+from graph import cypher
+from graph.schema import ENTITY_LABELS, entity_uid
+from ingest.records import ParsedDocument
+from nlp.formula import elements, parse_formula
+from nlp.records import AnnotatedDocument
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class GraphBatch:
+    """Rows for each statement, in the order they must run (nodes before the edges that use them)."""
+
+    documents: tuple[Row, ...] = ()
+    sentences: tuple[Row, ...] = ()
+    entities: tuple[tuple[str, tuple[Row, ...]], ...] = ()  # (label, rows) per entity label
+    mentions: tuple[Row, ...] = ()
+    contains: tuple[Row, ...] = ()
+    measurements: tuple[Row, ...] = ()
+    completions: tuple[Row, ...] = ()  # one row per document: {"id"}
+    pairs: tuple[Row, ...] = ()  # one row per entity pair: {"a", "b", "docs": [{"id", "sentences"}]}
+    counts: dict[str, int] = field(default_factory=dict)  # entities/facts found, for job summaries
+
+    def statements(self) -> Iterator[tuple[str, tuple[Row, ...]]]:
+        yield cypher.MERGE_DOCUMENTS, self.documents
+        yield cypher.MERGE_SENTENCES, self.sentences
+        for label, rows in self.entities:
+            yield cypher.merge_entities(label), rows
+        yield cypher.MERGE_MENTIONS, self.mentions
+        yield cypher.MERGE_CONTAINS, self.contains
+        yield cypher.MERGE_MEASUREMENTS, self.measurements
+
+    def completion(self) -> dict[str, list[Row]]:
+        """Parameters of cypher.COMPLETE_DOCUMENTS: run once per batch, after statements(), unchunked."""
+        return {"rows": list(self.completions), "pairs": list(self.pairs)}
+
+    @property
+    def rows(self) -> int:
+        return sum(len(rows) for _, rows in self.statements()) + len(self.completions) + len(self.pairs)
+
+
+def _document_row(doc: ParsedDocument, ann: AnnotatedDocument) -> Row:
+    meta = doc.metadata
+    return {
+        "id": doc.key,
+        "doi": meta.doi.lower() if meta.doi else None,
+        "title": meta.title,
+        "path": doc.source_path,
+        "format": doc.format,
+        "reader": doc.reader,
+        "year": meta.year,
+        "journal": meta.journal,
+        "authors": list(meta.authors),
+        "pipeline": ann.pipeline,
+    }
+
+
+def build_batch(annotated: Iterable[tuple[ParsedDocument, AnnotatedDocument]]) -> GraphBatch:
+    documents: list[Row] = []
+    sentences: list[Row] = []
+    aliases: dict[tuple[str, str], set[str]] = defaultdict(set)
+    mentions: list[Row] = []
+    contains: set[tuple[str, str]] = set()
+    measurements: list[Row] = []
+    completions: list[Row] = []
+    pairs: dict[tuple[str, str], list[Row]] = defaultdict(list)
+
+    for doc, ann in annotated:
+        documents.append(_document_row(doc, ann))
+        pair_sentences: dict[tuple[str, str], int] = defaultdict(int)
+        for i, sent in enumerate(ann.sentences):
+            sid = f"{doc.key}:{i}"
+            sentences.append({"doc": doc.key, "id": sid, "text": sent.text, "index": i,
+                              "block": sent.block, "section": sent.section})
+            uids: set[str] = set()
+            for m in sent.mentions:
+                label = ENTITY_LABELS[m.type]
+                uid = entity_uid(label, m.key)
+                aliases[(label, m.key)].add(m.text)
+                uids.add(uid)
+                mentions.append({"sentence": sid, "uid": uid, "start": m.start, "end": m.end,
+                                 "text": m.text, "method": m.method, "confidence": m.confidence})
+                if label == "Material":
+                    formula = parse_formula(m.key)
+                    if formula is not None:
+                        contains.update((m.key, el) for el in elements(formula))
+            for a, b in combinations(sorted(uids), 2):
+                pair_sentences[(a, b)] += 1
+        for ms in ann.measurements:
+            sid = f"{doc.key}:{ms.sentence}"
+            q = ms.quantity
+            measurements.append({
+                "id": f"{sid}:{ms.material.key}:{ms.property.key}:{q.start}",
+                "doc": doc.key, "sentence": sid, "material": ms.material.key,
+                "material_text": ms.material.text, "property": ms.property.key,
+                "value": q.value, "unit": q.unit, "text": q.text, "low": q.low, "high": q.high,
+                "error": q.error, "method": ms.method, "confidence": ms.confidence,
+            })
+        completions.append({"id": doc.key})
+        for pair, n in pair_sentences.items():
+            pairs[pair].append({"id": doc.key, "sentences": n})
+
+    by_label: dict[str, list[Row]] = defaultdict(list)
+    for (label, key), written in sorted(aliases.items()):
+        by_label[label].append({"key": key, "uid": entity_uid(label, key), "aliases": sorted(written)})
+    return GraphBatch(
+        documents=tuple(documents),
+        sentences=tuple(sentences),
+        entities=tuple((label, tuple(rows)) for label, rows in sorted(by_label.items())),
+        mentions=tuple(mentions),
+        contains=tuple({"material": m, "element": e} for m, e in sorted(contains)),
+        measurements=tuple(measurements),
+        completions=tuple(completions),
+        pairs=tuple({"a": a, "b": b, "docs": docs} for (a, b), docs in sorted(pairs.items())),
+        counts={"documents": len(documents), "sentences": len(sentences), "mentions": len(mentions),
+                "entities": len(aliases), "facts": len(measurements)},
+    )

@@ -1,0 +1,73 @@
+"""The graph's schema in one place: labels, keys, relationship types, indexes and constraints.
+
+Labels and relationship types that reach Cypher text come only from the constants here, never
+from user strings; every value travels as a parameter.
+
+    (:Document {id, doi, title, path, format, reader, year, journal, authors, pipeline, complete})
+      -[:HAS_SENTENCE]->(:Sentence {id, text, index, block, section})
+        -[:MENTIONS {start, end, text, method, confidence}]->(:Entity)
+    (:Material {key, formula, aliases})-[:CONTAINS]->(:Element {symbol})
+    (:Material)-[:HAS_MEASUREMENT]->(:Measurement {id, value, unit, ...})-[:OF]->(:Property)
+    (:Measurement)-[:STATED_IN]->(:Sentence), (:Measurement)-[:REPORTED_IN]->(:Document)
+    (:Entity)-[:CO_MENTIONED {sentences, documents}]->(:Entity)   (a.uid < b.uid)
+
+Every entity node carries its own label plus `:Entity`, with `uid` = "<Label>:<key>", so that
+relationships between entities of any type are written with one label-free query.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# MatScholar entity type -> node label.
+ENTITY_LABELS: dict[str, str] = {
+    "MAT": "Material",
+    "SPL": "Phase",
+    "DSC": "Descriptor",
+    "PRO": "Property",
+    "APL": "Application",
+    "SMT": "SynthesisMethod",
+    "CMT": "CharacterizationMethod",
+}
+
+DOCUMENT = "Document"
+SENTENCE = "Sentence"
+ELEMENT = "Element"
+MEASUREMENT = "Measurement"
+ENTITY = "Entity"
+
+NODE_LABELS: tuple[str, ...] = (DOCUMENT, SENTENCE, ELEMENT, MEASUREMENT, ENTITY, *ENTITY_LABELS.values())
+
+REL_TYPES: tuple[str, ...] = (
+    "HAS_SENTENCE",
+    "MENTIONS",
+    "CONTAINS",
+    "HAS_MEASUREMENT",
+    "OF",
+    "STATED_IN",
+    "REPORTED_IN",
+    "CO_MENTIONED",
+)
+
+
+@dataclass(frozen=True)
+class Key:
+    """A node key: unique where the server supports constraints, indexed everywhere."""
+
+    label: str
+    prop: str
+    unique: bool = True
+
+
+KEYS: tuple[Key, ...] = (
+    Key(DOCUMENT, "id"),
+    Key(SENTENCE, "id"),
+    Key(ELEMENT, "symbol"),
+    Key(MEASUREMENT, "id"),
+    Key(ENTITY, "uid"),
+    *(Key(label, "key") for label in ENTITY_LABELS.values()),
+    Key(DOCUMENT, "doi", unique=False),
+)
+
+
+def entity_uid(label: str, key: str) -> str:
+    return f"{label}:{key}"

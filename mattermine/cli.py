@@ -1,0 +1,287 @@
+"""The `mattermine` command. Each command is a thin wrapper over one library function."""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from graph.connect import GraphConfig, open_store
+from graph.store import GraphError, GraphStore, ReadOnlyViolation
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def graph_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--uri/--user/--password/--database for Neo4j, --data-dir/--graph for the local server."""
+    options = [
+        click.option("--uri", envvar="NEO4J_URI", default=None,
+                     help="Neo4j URI (bolt:// or neo4j://); default: the local graph server. Env NEO4J_URI."),
+        click.option("--user", envvar="NEO4J_USER", default=None, help="Neo4j user. Env NEO4J_USER."),
+        click.option("--password", envvar="NEO4J_PASSWORD", default=None,
+                     help="Neo4j password. Env NEO4J_PASSWORD (preferred: flags show in `ps`)."),
+        click.option("--database", envvar="NEO4J_DATABASE", default=None, help="Neo4j database name."),
+        click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     envvar="MATTERMINE_HOME",
+                     help="mattermine's data directory (local graph, job records). "
+                          "Default: $MATTERMINE_HOME or ~/.local/share/mattermine."),
+        click.option("--graph", "graph_name", default=None, envvar="MATTERMINE_GRAPH",
+                     help="Graph name on the local server (default: mattermine)."),
+    ]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, uri: str | None, user: str | None, password: str | None,
+                database: str | None, data_dir: Path | None, graph_name: str | None, **kwargs: Any) -> Any:
+        config = GraphConfig.from_env(neo4j_uri=uri, neo4j_user=user, neo4j_password=password,
+                                      neo4j_database=database, data_dir=data_dir, graph=graph_name)
+        try:
+            return fn(*args, config=config, **kwargs)
+        except GraphError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def _connect(config: GraphConfig) -> GraphStore:
+    store, started = open_store(config)
+    if started:
+        click.echo(f"started the local graph server ({config.server_dir}); "
+                   "`mattermine graph stop` stops it", err=True)
+    return store
+
+
+@click.group()
+@click.version_option(package_name="mattermine")
+def main() -> None:
+    """mattermine: papers in (PDF, HTML, XML, text), a materials knowledge graph out."""
+
+
+# -- extract -------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--ner", "tagger", default="ner.rules.v1", show_default=True, help="Tagger backend by name.")
+@click.option("--workers", default=0, show_default=True, help="Reader processes (0: one per core).")
+@click.option("--batch-docs", default=64, show_default=True, help="Documents per graph write.")
+@click.option("--force", is_flag=True, help="Re-extract documents already complete in the graph.")
+@click.option("--failures", "failures_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Failures JSONL (default: <data-dir>/jobs/<job>/failures.jsonl).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@graph_options
+def extract(paths: tuple[Path, ...], tagger: str, workers: int, batch_docs: int, force: bool,
+            failures_path: Path | None, as_json: bool, config: GraphConfig) -> None:
+    """Read papers from files and folders, find entities and facts, write them to the graph."""
+    summary = run_extract_command(paths, config, tagger=tagger, workers=workers, batch_docs=batch_docs,
+                                  force=force, failures_path=failures_path)
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), indent=2))
+    else:
+        click.echo(_summary_text(summary, config))
+
+
+def run_extract_command(paths: tuple[Path, ...] | list[Path], config: GraphConfig, **opts: Any) -> Any:
+    from mattermine.extract import ExtractOptions, job_id_for, run_extract
+    from mattermine.output import ProgressLine
+    from nlp.registry import UnknownTagger
+
+    failures_path = opts.pop("failures_path", None)
+    options = ExtractOptions(**opts)
+    if failures_path is None:
+        failures_path = config.data_dir / "jobs" / job_id_for(list(paths)) / "failures.jsonl"
+    store = _connect(config)
+    progress = ProgressLine()
+    try:
+        return run_extract(list(paths), store, options, failures_path, progress)
+    except UnknownTagger as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    finally:
+        progress.close()
+        store.close()
+
+
+def _summary_text(s: Any, config: GraphConfig) -> str:
+    rate = s.read / s.seconds if s.seconds else 0.0
+    lines = [
+        f"documents: {s.documents} found, {s.read} read, {s.skipped} already in graph, {s.failed} failed",
+        f"extracted: {s.sentences} sentences, {s.mentions} entity mentions, {s.facts} property facts",
+        f"graph:     {s.writes.get('nodes_created', 0)} nodes and "
+        f"{s.writes.get('relationships_created', 0)} relationships created in {config.describe()}",
+        f"time:      {s.seconds:.1f} s ({rate:.2f} documents/s)",
+    ]
+    if s.failed:
+        lines.append(f"failures:  {s.failures_path}")
+    return "\n".join(lines)
+
+
+# -- query ---------------------------------------------------------------------------------
+def parse_params(items: tuple[str, ...]) -> dict[str, Any]:
+    """name=value pairs; a value that parses as JSON (number, list, true, null, "quoted") is
+    taken as such, anything else as a string."""
+    params: dict[str, Any] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        if not sep or not _NAME.match(name):
+            raise click.BadParameter(f"expected name=value, got {item!r}", param_hint="--param")
+        try:
+            params[name] = json.loads(raw)
+        except ValueError:
+            params[name] = raw
+    return params
+
+
+@main.command()
+@click.argument("cypher")
+@click.option("--param", "-p", "param_items", multiple=True, metavar="NAME=VALUE",
+              help="Query parameter, used as $NAME (repeatable). Values never enter the query text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--write", is_flag=True, help="Allow the query to change the graph.")
+@graph_options
+def query(cypher: str, param_items: tuple[str, ...], fmt: str, write: bool, config: GraphConfig) -> None:
+    """Run a Cypher query and print the result. Read-only unless --write (the server enforces it)."""
+    from mattermine.output import FORMATS
+
+    params = parse_params(param_items)
+    store = _connect(config)
+    try:
+        result = store.run(cypher, params) if write else store.read(cypher, params)
+    except ReadOnlyViolation as exc:
+        raise click.ClickException(f"refused: {exc}. Nothing was changed.") from exc
+    finally:
+        store.close()
+    click.echo(FORMATS[fmt](result.columns, result.rows))
+    if write:
+        st = result.stats
+        click.echo(f"{st.nodes_created} nodes created, {st.relationships_created} relationships created, "
+                   f"{st.properties_set} properties set", err=True)
+
+
+# -- graph ---------------------------------------------------------------------------------
+@main.group()
+def graph() -> None:
+    """Manage the local graph server; inspect and export the graph."""
+
+
+def _local(config: GraphConfig) -> Any:
+    from graph.local_server import LocalServer
+
+    if config.neo4j_uri:
+        raise click.ClickException("this command manages the local server; unset NEO4J_URI / --uri")
+    return LocalServer(config.server_dir)
+
+
+@graph.command("start")
+@graph_options
+def graph_start(config: GraphConfig) -> None:
+    """Start the local graph server (or report the one already running)."""
+    status, started = _local(config).start()
+    click.echo(f"{'started' if started else 'already running'}: pid {status.pid}, socket {status.socket}")
+
+
+@graph.command("stop")
+@graph_options
+def graph_stop(config: GraphConfig) -> None:
+    """Stop the local graph server, flushing its append-only file."""
+    stopped = _local(config).stop()
+    click.echo("stopped" if stopped else "not running")
+
+
+@graph.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@graph_options
+def graph_status(as_json: bool, config: GraphConfig) -> None:
+    """Say whether the local server runs, where its data and socket are, and what it holds."""
+    server = _local(config)
+    st = server.status()
+    info: dict[str, Any] = {"running": st.running, "pid": st.pid, "socket": st.socket,
+                            "data_dir": st.data_dir}
+    if st.note:
+        info["note"] = st.note
+    if st.running:
+        info.update(server.info())
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+    else:
+        click.echo("\n".join(f"{k}: {v}" for k, v in info.items()))
+    if not st.running:
+        sys.exit(3)  # like `systemctl status`: scripts can test it
+
+
+@graph.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@graph_options
+def graph_stats(fmt: str, config: GraphConfig) -> None:
+    """Count nodes by label and relationships by type."""
+    from graph import cypher as q
+    from mattermine.output import FORMATS
+
+    store = _connect(config)
+    try:
+        rows = [["node", label, n] for label, n in store.read(q.COUNT_BY_LABEL).rows]
+        rows += [["relationship", t, n] for t, n in store.read(q.COUNT_BY_TYPE).rows]
+    finally:
+        store.close()
+    click.echo(FORMATS[fmt](["kind", "name", "count"], rows))
+
+
+@graph.command("export")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--neo4j-database", default="neo4j", show_default=True, help="Target database in import.sh.")
+@graph_options
+def graph_export(out_dir: Path, neo4j_database: str, config: GraphConfig) -> None:
+    """Write the graph as CSV files for `neo4j-admin database import` (run OUT_DIR/import.sh)."""
+    from graph.export import export_csv
+
+    store = _connect(config)
+    try:
+        counts = export_csv(store, out_dir, neo4j_database)
+    finally:
+        store.close()
+    n = sum(counts["nodes"].values())
+    r = sum(counts["relationships"].values())
+    click.echo(f"wrote {n} nodes and {r} relationships to {out_dir}; load with {out_dir / 'import.sh'}")
+
+
+# -- demo ----------------------------------------------------------------------------------
+DEMO_QUERIES = [
+    ("Materials with the most property facts",
+     "MATCH (m:Material)-[:HAS_MEASUREMENT]->(x) RETURN m.key AS material, count(x) AS facts "
+     "ORDER BY facts DESC, material LIMIT 5"),
+    ("Band gaps stated in the corpus",
+     "MATCH (m:Material)-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(p:Property {key: $property}) "
+     "RETURN m.key AS material, x.value AS value, x.unit AS unit ORDER BY material LIMIT 10"),
+    ("Applications most co-mentioned with materials",
+     "MATCH (m:Material)-[c:CO_MENTIONED]-(a:Application) RETURN a.key AS application, "
+     "sum(c.documents) AS documents ORDER BY documents DESC, application LIMIT 5"),
+]
+
+
+@main.command()
+@graph_options
+def demo(config: GraphConfig) -> None:
+    """Extract the bundled demo corpus into the graph and run a few example queries."""
+    from mattermine.corpora import REPO_ROOT
+    from mattermine.output import format_table
+
+    corpus = REPO_ROOT / "corpora" / "demo"
+    if not corpus.is_dir():
+        raise click.ClickException(f"demo corpus not found at {corpus}: run from a clone of mattermine")
+    summary = run_extract_command([corpus], config)
+    click.echo(_summary_text(summary, config))
+    store = _connect(config)
+    try:
+        for title, text in DEMO_QUERIES:
+            result = store.read(text, {"property": "band gap"})
+            click.echo(f"\n{title}:\n{format_table(result.columns, result.rows)}")
+    finally:
+        store.close()
+    click.echo('\nNext: mattermine query "MATCH (m:Material) RETURN m.key LIMIT 10"')
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
