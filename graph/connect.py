@@ -56,8 +56,10 @@ def open_store(config: GraphConfig, *, start: bool = True) -> tuple[GraphStore, 
     if config.neo4j_uri:
         from graph.neo4j_store import Neo4jStore
 
-        return Neo4jStore(config.neo4j_uri, config.neo4j_user, config.neo4j_password,
-                          config.neo4j_database), False
+        neo4j = Neo4jStore(config.neo4j_uri, config.neo4j_user, config.neo4j_password,
+                           config.neo4j_database)
+        neo4j.check()
+        return neo4j, False
     from graph.falkordb_store import FalkorDBStore
 
     server = LocalServer(config.server_dir)

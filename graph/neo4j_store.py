@@ -35,6 +35,11 @@ class Neo4jStore:
         self._database = database
         self.uri = uri  # never the credentials
 
+    def check(self) -> None:
+        """Fail fast, with a clear message, when the server is down or refuses the credentials
+        (a transaction function would retry for half a minute first)."""
+        self._guard(self._driver.verify_connectivity)
+
     def _session(self, write: bool) -> Any:
         from neo4j import READ_ACCESS, WRITE_ACCESS
 
