@@ -14,6 +14,7 @@ from nlp.formula import elements, parse_formula
 from nlp.records import AnnotatedDocument
 
 Row = dict[str, Any]
+_MATERIAL_UID = entity_uid("Material", "")
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,11 @@ def build_batch(annotated: Iterable[tuple[ParsedDocument, AnnotatedDocument]]) -
                     formula = parse_formula(m.key)
                     if formula is not None:
                         contains.update((m.key, el) for el in elements(formula))
+            # Co-mentions are material-centred (a material with a property, an application, a
+            # method, another material...): pairs of two non-materials add edges nobody mines.
             for a, b in combinations(sorted(uids), 2):
-                pair_sentences[(a, b)] += 1
+                if a.startswith(_MATERIAL_UID) or b.startswith(_MATERIAL_UID):
+                    pair_sentences[(a, b)] += 1
         for ms in ann.measurements:
             sid = f"{doc.key}:{ms.sentence}"
             q = ms.quantity

@@ -9,7 +9,7 @@ from user strings; every value travels as a parameter.
     (:Material {key, formula, aliases})-[:CONTAINS]->(:Element {symbol})
     (:Material)-[:HAS_MEASUREMENT]->(:Measurement {id, value, unit, ...})-[:OF]->(:Property)
     (:Measurement)-[:STATED_IN]->(:Sentence), (:Measurement)-[:REPORTED_IN]->(:Document)
-    (:Entity)-[:CO_MENTIONED {sentences, documents}]->(:Entity)   (a.uid < b.uid)
+    (:Entity)-[:CO_MENTIONED {sentences, documents}]->(:Entity)   (a.uid < b.uid, one a Material)
 
 Every entity node carries its own label plus `:Entity`, with `uid` = "<Label>:<key>", so that
 relationships between entities of any type are written with one label-free query.
