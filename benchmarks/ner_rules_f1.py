@@ -46,8 +46,8 @@ def main() -> None:
         "corpus": f"matscholar-ner/{args.split}.txt",
         "sentences": len(data),
         "tokens": sum(len(t) for t in tokens),
-        "micro": rounded(res["micro"]),  # type: ignore[arg-type]
-        "per_type": {k: rounded(v) for k, v in res["per_type"].items()},  # type: ignore[union-attr]
+        "micro": rounded(res["micro"]),
+        "per_type": {k: rounded(v) for k, v in res["per_type"].items()},
         "build_s": round(build_s, 3),
         "first_pass_sentences_per_s": round(len(data) / first_pass_s, 1),
         "warm_sentences_per_s": round(len(data) / warm_s, 1),

@@ -281,19 +281,19 @@ def canonical_key(formula: Formula) -> str:
 
 # Bare element symbols that, standing alone, almost always mean the element or metal in
 # materials text. Left out on purpose: symbols that are also English words or sentence
-# starters (In, As, At, Be, He, No, I), units or variables (C, K, V, S, N, H, B, P, O, F, U,
+# starters (In, As, At, Be, He, No, I), units or variables (C, K, V, W, S, N, H, B, P, O, F, U,
 # Pa, T-like Tc/Tm used for temperatures, Ra for roughness, Cm/Pm as space groups) and gases
 # usually named as atmospheres (Ar, Ne, Kr, Xe).
 BARE_ELEMENTS = frozenset(
     "Li Na Mg Al Si Ca Sc Ti Cr Mn Fe Co Ni Cu Zn Ga Ge Se Rb Sr Y Zr Nb Mo Ru Rh Pd Ag Cd "
-    "Sn Sb Te Cs Ba La Ce Pr Nd Sm Eu Gd Tb Dy Ho Er Yb Lu Hf Ta W Re Os Ir Pt Au Hg Tl Pb "
+    "Sn Sb Te Cs Ba La Ce Pr Nd Sm Eu Gd Tb Dy Ho Er Yb Lu Hf Ta Re Os Ir Pt Au Hg Tl Pb "
     "Bi Th Pu".split()
 )
 # Elemental molecules written with a count: common enough to accept on their own.
 MOLECULES = frozenset("H2 N2 O2 O3 F2 Cl2 Br2 I2 S8 P4 C60 C70 D2".split())
 # Upper-case-only letter strings that are real compounds; every other one (UV, IV, SPS, HCP,
 # SOFC, SHE ...) is far more often an abbreviation.
-UPPER_COMPOUNDS = frozenset("CO NO BN WC HF KF KI VC BP UN OH".split())
+UPPER_COMPOUNDS = frozenset("CO NO BN WC HF KF KI VC BP UN OH KOH".split())
 
 
 def looks_like_formula(token: str) -> bool:
@@ -306,8 +306,8 @@ def looks_like_formula(token: str) -> bool:
         el, c = f.counts[0]
         if c == 1.0:
             return core in BARE_ELEMENTS
-        if isinstance(c, float) and core not in MOLECULES:
-            return False
+        if core not in MOLECULES and (isinstance(c, float) or not re.match(r"\d", c)):
+            return False  # "C1", "S2" are labels; "Hz", "Ox" units or words
     if core.isalpha() and core.isupper() and core not in UPPER_COMPOUNDS:
         return False
     return True

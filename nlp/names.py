@@ -40,11 +40,13 @@ ELEMENT_NAMES: dict[str, str] = {
     "moscovium": "Mc", "livermorium": "Lv", "tennessine": "Ts", "oganesson": "Og",
 }
 
-# Element names that in materials text mostly name an atmosphere, a reagent or a verb
-# ("lead to"), not the material under study; the tagger does not mark them alone.
+# Element names that in materials text mostly name an atmosphere, a reagent, a dopant or a
+# verb ("lead to"), not the material under study; the tagger does not mark them alone.
+# (Carbon nanotubes, fibres and amorphous carbon are "carbon" plus a descriptor, as MatScholar
+# annotates them, so they have no entry of their own.)
 AMBIGUOUS_ELEMENT_NAMES = frozenset(
     "hydrogen helium nitrogen oxygen fluorine neon chlorine argon krypton xenon radon lead "
-    "tin iodine bromine mercury".split()
+    "tin iodine bromine mercury sulfur sulphur sodium potassium arsenic".split()
 )
 
 COMMON_NAMES: dict[str, str | None] = {
@@ -111,9 +113,7 @@ COMMON_NAMES: dict[str, str | None] = {
     # carbon forms: no single formula distinguishes them, so the name is the key
     "graphene": None, "graphene oxide": None, "reduced graphene oxide": None,
     "graphite": None, "diamond": None, "diamond-like carbon": None, "fullerene": None,
-    "carbon nanotube": None, "carbon nanotubes": None, "carbon black": None,
-    "activated carbon": None, "carbon fiber": None, "carbon fibers": None,
-    "amorphous carbon": None, "glassy carbon": None,
+    "carbon black": None, "activated carbon": None,
     # engineering materials without a formula
     "steel": None, "steels": None, "stainless steel": None, "carbon steel": None,
     "mild steel": None, "cast iron": None, "brass": None, "bronze": None, "superalloy": None,
@@ -136,14 +136,33 @@ ABBREVIATIONS: dict[str, str | None] = {
     "LAO": "LaAlO3", "LSMO": None, "LCMO": None, "YBCO": None, "BSCCO": None, "DLC": None,
     "YAG": "Y3Al5O12", "LuAG": "Lu3Al5O12", "YIG": "Y3Fe5O12", "GGG": "Gd3Ga5O12",
     "LFP": "LiFePO4", "LCO": "LiCoO2", "LMO": "LiMn2O4", "LTO": "Li4Ti5O12", "NMC": None,
-    "NCM": None, "NCA": None, "LLZO": None, "LATP": None, "LAGP": None, "HA": None,
+    "NCM": None, "NCA": None, "LLZO": None, "LATP": None, "LAGP": None,
     "HAp": "Ca10(PO4)6(OH)2", "CNT": None, "CNTs": None, "MWCNT": None, "MWCNTs": None,
     "SWCNT": None, "SWCNTs": None, "rGO": None, "RGO": None, "GO": None, "MOF": None,
     "MOFs": None, "ZIF-8": None, "PMMA": None, "PVDF": None, "PTFE": None, "PDMS": None,
     "PEO": None, "PEG": None, "PVA": None, "PVP": None, "PET": None, "PANI": None, "PPy": None,
     "P3HT": None, "PCBM": None, "PEDOT:PSS": None, "PEDOT": None, "MAPbI3": "CH3NH3PbI3",
-    "FAPbI3": None, "TZP": None, "SS": None,
+    "FAPbI3": None, "TZP": None,
+    # porous frameworks: zeolite framework codes and common named frameworks
+    "MFI": None, "MWW": None, "FAU": None, "BEA": None, "MOR": None, "FER": None, "CHA": None,
+    "LTA": None, "ZSM-5": None, "SAPO-34": None, "MCM-41": None, "SBA-15": None,
+    "HKUST-1": None, "MIL-101": None, "UiO-66": None, "MOF-5": None,
+    # reagents, surfactants and solvents of synthesis recipes
+    "CTAB": None, "SDS": None, "P123": None, "F127": None, "EDTA": None, "TEOS": None,
+    "TTIP": None, "DMF": "C3H7NO", "DMSO": "C2H6OS", "THF": "C4H8O", "NMP": None,
 }
+
+
+# Solvents, acids, bases and surfactants: materials of a synthesis recipe rather than the
+# material a paper is about; the tagger marks them with lower confidence so that a consumer
+# can keep or drop them.
+REAGENTS = frozenset(
+    "water|hydrogen peroxide|ammonia|methane|sulfuric acid|nitric acid|hydrochloric acid|"
+    "hydrofluoric acid|phosphoric acid|sodium hydroxide|potassium hydroxide|ethanol|methanol|"
+    "acetone|isopropanol|ethylene glycol|urea|citric acid|glucose|toluene|benzene|chloroform|"
+    "acetonitrile|hexane|phenol|dimethylformamide|CTAB|SDS|P123|F127|EDTA|TEOS|TTIP|DMF|DMSO|"
+    "THF|NMP".split("|")
+)
 
 
 def name_key(name: str, formula: str | None) -> str:

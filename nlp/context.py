@@ -1,0 +1,72 @@
+"""Rules that retype or add mentions from their neighbours once the spans are chosen.
+
+"remanent polarization (Pr)" makes "Pr" a property, not praseodymium; "silicon nanowires
+(SiNWs)" makes "SiNWs" a material; "the Zr/Ti ratio" is a property of the sample.
+"""
+from __future__ import annotations
+
+import re
+
+from nlp.materials import Candidate, formula_key
+from nlp.pieces import Piece
+
+_ABBREV = re.compile(r"(?=.*[A-Z])[A-Za-z][A-Za-z0-9+\-]{0,9}")
+_RATIO_HEADS = ("ratio", "ratios")
+
+
+def abbreviation_candidates(pieces: list[Piece], chosen: list[Candidate]) -> list[Candidate]:
+    """Give "LONG FORM (ABBR)" abbreviations the type of their long form, and reuse it later on."""
+    by_last = {c.last: c for c in chosen}
+    by_first = {c.first: c for c in chosen}
+    learned: dict[str, Candidate] = {}
+    out: list[Candidate] = []
+    for k in range(1, len(pieces) - 2):
+        if pieces[k].text != "(" or pieces[k + 2].text != ")" or k - 1 not in by_last:
+            continue
+        abbr = pieces[k + 1].text
+        if not _ABBREV.fullmatch(abbr) or abbr.isdigit():
+            continue
+        long_form = _long_form(by_last, k - 1)
+        if not long_form or pieces[long_form[0].first].fold[:1] != abbr[:1].lower():
+            continue
+        etype = "MAT" if any(c.type == "MAT" for c in long_form) else long_form[-1].type
+        current = by_first.get(k + 1)
+        if current is not None and (current.type == etype or current.last != k + 1):
+            continue
+        key = long_form[-1].key if len(long_form) == 1 else " ".join(c.key for c in long_form)
+        learned[abbr] = Candidate(k + 1, k + 1, etype, key, 4, 0.7)
+        out.append(learned[abbr])
+    for i, p in enumerate(pieces):  # later mentions of a defined abbreviation
+        if p.text in learned and not any(c.first == i for c in out):
+            proto = learned[p.text]
+            out.append(Candidate(i, i, proto.type, proto.key, 4, 0.7))
+    return out
+
+
+def _long_form(by_last: dict[int, Candidate], end: int) -> list[Candidate]:
+    """Mentions that end right before the bracket, walking back over adjacent ones (≤ 3)."""
+    found: list[Candidate] = []
+    while end in by_last and len(found) < 3:
+        c = by_last[end]
+        found.insert(0, c)
+        end = c.first - 1
+    return found
+
+
+def ratio_candidates(pieces: list[Piece]) -> list[Candidate]:
+    """"Zr/Ti ratio", "C/Ti molar ratio": a composition ratio is a property."""
+    out = []
+    for i in range(len(pieces) - 3):
+        if pieces[i + 1].text != "/" or not _element_like(pieces[i].text) or not _element_like(pieces[i + 2].text):
+            continue
+        j = i + 3
+        if j < len(pieces) and pieces[j].fold in ("molar", "atomic", "mass", "weight"):
+            j += 1
+        if j < len(pieces) and pieces[j].fold in _RATIO_HEADS:
+            key = f"{pieces[i].text}/{pieces[i + 2].text} ratio"
+            out.append(Candidate(i, j, "PRO", key, 5, 0.7))
+    return out
+
+
+def _element_like(text: str) -> bool:
+    return text == "C" or text == "O" or formula_key(text) is not None or bool(re.fullmatch(r"[A-Z][a-z]?", text))
