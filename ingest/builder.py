@@ -1,0 +1,91 @@
+"""Assembling a ParsedDocument from blocks met in reading order, the same way for every format."""
+from __future__ import annotations
+
+from ingest.normalize import clean_text, is_abstract_heading, is_references_heading
+from ingest.records import Metadata, ParsedDocument, Paragraph, Table
+
+
+class DocumentBuilder:
+    """Collects headings, paragraphs, captions and tables in reading order.
+
+    A heading such as "References" switches the builder into reference mode: body paragraphs
+    are dropped until the next ordinary heading, so a reference list never reaches the NLP
+    stage as running text. Captions and tables are kept in that mode, because papers often
+    place their figures after the reference list. A heading "Abstract" makes the following
+    paragraphs abstract paragraphs.
+    """
+
+    def __init__(self) -> None:
+        self._sections: list[str] = []
+        self._paragraphs: list[Paragraph] = []
+        self._tables: list[Table] = []
+        self._captions: list[str] = []
+        self._section: str | None = None
+        self._in_abstract = False
+        self.in_references = False
+
+    @property
+    def section(self) -> str | None:
+        return self._section
+
+    def heading(self, text: str) -> None:
+        text = clean_text(text)
+        if not text:
+            return
+        if is_references_heading(text):
+            self.in_references = True
+            self._in_abstract = False
+            return
+        self.in_references = False
+        if is_abstract_heading(text):
+            self._in_abstract = True
+            self._section = "Abstract"
+            return
+        self._in_abstract = False
+        self._section = text
+        if not self._sections or self._sections[-1] != text:
+            self._sections.append(text)
+
+    def references(self) -> None:
+        """Enter reference mode without a heading (a list that starts with "[1] ...")."""
+        self.in_references = True
+        self._in_abstract = False
+
+    def paragraph(self, text: str, kind: str = "body") -> None:
+        text = clean_text(text)
+        if not text or self.in_references:
+            return
+        if kind == "body" and self._in_abstract:
+            kind = "abstract"
+        section = "Abstract" if kind == "abstract" else self._section
+        self._paragraphs.append(Paragraph(text, section, kind))
+
+    def caption(self, text: str) -> None:
+        text = clean_text(text)
+        if text and text not in self._captions:
+            self._captions.append(text)
+
+    def table(self, table: Table) -> None:
+        self._tables.append(table)
+
+    def abstract_text(self) -> str | None:
+        parts = [p.text for p in self._paragraphs if p.kind == "abstract"]
+        return " ".join(parts) or None
+
+    def has_abstract(self) -> bool:
+        return any(p.kind == "abstract" for p in self._paragraphs)
+
+    def build(
+        self, *, source_path: str, content_hash: str, format: str, reader: str, metadata: Metadata
+    ) -> ParsedDocument:
+        return ParsedDocument(
+            source_path=source_path,
+            content_hash=content_hash,
+            format=format,
+            reader=reader,
+            metadata=metadata,
+            sections=tuple(self._sections),
+            paragraphs=tuple(self._paragraphs),
+            tables=tuple(self._tables),
+            captions=tuple(self._captions),
+        )

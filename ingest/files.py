@@ -1,0 +1,54 @@
+"""Finding the input documents: files and folders in, a sorted, deterministic stream of paths out."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".xml", ".txt"})
+
+
+def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Yield the documents named by `paths`.
+
+    A folder is walked recursively in name order, keeping files with a supported suffix
+    (case-insensitive) and skipping hidden files and folders. Symlinked folders are not
+    entered: one pointing out of the folder could send the walk across the disk, and one
+    pointing inside it would only repeat files the walk reaches anyway. Symlinked files are
+    read. A file named directly is yielded whatever its name: the caller asked for it, and the
+    reader decides by content. Each file is yielded once.
+    """
+    seen: set[Path] = set()
+    for item in paths:
+        path = Path(item)
+        if path.is_dir():
+            yield from _walk(path, seen)
+        elif path.is_file():
+            if _first_visit(path, seen):
+                yield path
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+
+
+def _walk(folder: Path, seen: set[Path]) -> Iterator[Path]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except PermissionError:
+        return  # an unreadable sub-folder holds no documents we could read anyway
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path, seen)
+        elif entry.is_file(follow_symlinks=True) and not entry.is_dir(follow_symlinks=True):
+            if path.suffix.lower() in SUPPORTED_SUFFIXES and _first_visit(path, seen):
+                yield path
+
+
+def _first_visit(path: Path, seen: set[Path]) -> bool:
+    key = path.resolve()
+    if key in seen:
+        return False
+    seen.add(key)
+    return True

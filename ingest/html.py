@@ -1,0 +1,342 @@
+"""Generic HTML reader for publisher full-text pages (RSC, ACS, any page with citation_* meta tags).
+
+Metadata comes from the <meta> tags publishers add for indexers; the body comes from the
+element that holds most of the page's running text, walked in document order.
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from ingest.builder import DocumentBuilder
+from ingest.errors import ReadError
+from ingest.html_text import (
+    BLOCK_TAGS,
+    HEADING_TAGS,
+    JUNK_TAGS,
+    block_text,
+    decide_encoding,
+    inline_text,
+    link_density,
+    tokens,
+)
+from ingest.normalize import (
+    clean_doi,
+    clean_text,
+    find_year,
+    is_abstract_heading,
+    is_references_heading,
+)
+from ingest.records import Metadata, ParsedDocument
+from ingest.tables import html_rows, make_table
+
+READER = "html.generic.v1"
+
+_REF_TOKENS = frozenset(
+    {"ref", "refs", "reference", "references", "reflist", "bib", "bibl", "biblist", "bibliography",
+     "citations", "citationlist", "literature"}
+)
+_FURNITURE_TOKENS = frozenset(
+    {"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "sidebar", "share", "sharing",
+     "social", "toolbar", "cookie", "cookies", "banner", "advert", "advertisement", "ads", "header",
+     "footer", "skip", "related", "recommended", "metrics", "comments", "anchors", "author", "authors",
+     "affiliation", "affiliations", "copyright", "license", "permissions", "footnote", "footnotes"}
+)
+_CAPTION_START = re.compile(r"^(fig(ure)?s?\.?|scheme|chart|plate|table)\s*[\dIVX]", re.IGNORECASE)
+_TABLE_CAPTION = re.compile(r"^table\s*[\dIVX]", re.IGNORECASE)
+_ABSTRACT_LABEL = re.compile(r"^abstract\s*[:.]?\s*", re.IGNORECASE)
+_MIN_PROSE_RUN = 25  # characters: shorter text runs are mostly link labels and buttons
+_ROOT_SHARE = 0.85  # descend into a child while it holds this share of the page's prose
+_FRONT_MATTER_CHARS = 150
+_TITLE_KEYS = ("citation_title", "dc.title", "og:title", "prism.title", "twitter:title")
+_DOI_KEYS = ("citation_doi", "dc.identifier", "prism.doi", "bepress_citation_doi", "doi")
+_DATE_KEYS = (
+    "citation_publication_date", "citation_date", "dc.date", "citation_online_date",
+    "prism.publicationdate", "article:published_time", "dc.date.issued",
+)
+
+
+def read_html(data: bytes, *, source_path: str, content_hash: str) -> ParsedDocument:
+    root = _parse(data, source_path)
+    metas = _meta_tags(root)
+    title = _title(root, metas)
+    body = root.find("body")
+    if body is None:
+        body = root
+    for el in list(body.iter(*JUNK_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+    abstract_el = _abstract_element(body)
+    abstract = _abstract_text(abstract_el) if abstract_el is not None else None
+    content = _content_root(body)
+
+    builder = DocumentBuilder()
+    walker = _Walker(builder, content, abstract_el, title)
+    if abstract and not _contains(content, abstract_el):
+        builder.paragraph(abstract, "abstract")
+    walker.walk(content)
+    walker.finish()
+
+    if abstract is None:
+        abstract = builder.abstract_text() or _first(metas, ("citation_abstract", "dc.description", "description"))
+    metadata = Metadata(
+        title=title,
+        doi=_doi(metas, body),
+        authors=_authors(metas),
+        journal=_first(metas, ("citation_journal_title", "prism.publicationname", "dc.source")),
+        year=next((y for k in _DATE_KEYS for y in map(find_year, metas.get(k, ())) if y), None),
+        abstract=clean_text(abstract) if abstract else None,
+    )
+    return builder.build(
+        source_path=source_path, content_hash=content_hash, format="html", reader=READER, metadata=metadata
+    )
+
+
+def _parse(data: bytes, source_path: str) -> lxml.html.HtmlElement:
+    parser = lxml.html.HTMLParser(
+        encoding=decide_encoding(data), remove_comments=True, remove_pis=True, no_network=True
+    )
+    try:
+        root = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise ReadError(f"cannot parse HTML: {exc}", stage="parse", path=source_path) from exc
+    if root is None:
+        raise ReadError("cannot parse HTML: no document element", stage="parse", path=source_path)
+    return root
+
+
+def _meta_tags(root: etree._Element) -> dict[str, list[str]]:
+    metas: dict[str, list[str]] = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").strip().lower()
+        value = clean_text(meta.get("content") or "")
+        if key and value:
+            metas.setdefault(key, []).append(value)
+    return metas
+
+
+def _first(metas: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    return next((metas[k][0] for k in keys if metas.get(k)), None)
+
+
+def _title(root: etree._Element, metas: dict[str, list[str]]) -> str | None:
+    title = _first(metas, _TITLE_KEYS)
+    if title:
+        return title
+    for tag in ("h1", "title"):
+        el = next(root.iter(tag), None)
+        if el is not None and clean_text(el.text_content()):
+            return clean_text(el.text_content())
+    return None
+
+
+def _authors(metas: dict[str, list[str]]) -> tuple[str, ...]:
+    for key in ("citation_author", "dc.creator", "author"):
+        if metas.get(key):
+            return tuple(dict.fromkeys(metas[key]))
+    return ()
+
+
+def _doi(metas: dict[str, list[str]], body: etree._Element) -> str | None:
+    for key in _DOI_KEYS:
+        for value in metas.get(key, ()):
+            doi = clean_doi(value)
+            if doi:
+                return doi
+    # No meta tag: the first doi.org link outside reference lists names the article itself.
+    for link in body.iter("a"):
+        href = link.get("href") or ""
+        if "doi.org/10." in href and not _inside_references(link):
+            return clean_doi(href)
+    return None
+
+
+def _inside_references(el: etree._Element) -> bool:
+    return any(tokens(a) & _REF_TOKENS for a in el.iterancestors())
+
+
+def _contains(root: etree._Element, el: etree._Element | None) -> bool:
+    return el is not None and (el is root or any(a is root for a in el.iterancestors()))
+
+
+def _abstract_element(body: etree._Element) -> etree._Element | None:
+    """The innermost element marked 'abstract' by id or class that still holds the abstract's text."""
+    candidates = [
+        el for el in body.iter(*BLOCK_TAGS)
+        if "abstract" in f"{el.get('id', '')} {el.get('class', '')}".lower()
+    ]
+    chosen = next((el for el in candidates if len(_abstract_text(el) or "") >= 80), None)
+    if chosen is None:
+        return None
+    size = len(_abstract_text(chosen) or "")
+    for el in candidates:
+        if el is not chosen and _contains(chosen, el) and len(_abstract_text(el) or "") >= 0.8 * size:
+            chosen, size = el, len(_abstract_text(el) or "")
+    return chosen
+
+
+def _abstract_text(el: etree._Element) -> str | None:
+    text = block_text(el, skip=HEADING_TAGS | {"ul", "ol"})
+    text = _ABSTRACT_LABEL.sub("", text, count=1)
+    return text or None
+
+
+def _content_root(body: etree._Element) -> etree._Element:
+    """The smallest element holding nearly all of the page's prose, so navigation, side panels and
+    'related articles' boxes around it are never walked. Prose is measured as the length of long
+    text runs: link labels and menu entries are short."""
+    score: dict[etree._Element, int] = {}
+
+    def credit(el: etree._Element | None, amount: int) -> None:
+        while el is not None:
+            score[el] = score.get(el, 0) + amount
+            if el is body:
+                return
+            el = el.getparent()
+
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.text and len(el.text.strip()) >= _MIN_PROSE_RUN:
+            credit(el, len(el.text.strip()))
+        if el is not body and el.tail and len(el.tail.strip()) >= _MIN_PROSE_RUN:
+            credit(el.getparent(), len(el.tail.strip()))
+    total = score.get(body, 0)
+    node = body
+    while total:
+        best = max((c for c in node if c in score), key=lambda c: score[c], default=None)
+        if best is None or score[best] < _ROOT_SHARE * total:
+            break
+        node = best
+    return node
+
+
+class _Walker:
+    """Walks block elements in document order; runs of inline content between blocks form
+    paragraphs of their own, as a browser would lay them out (RSC pages put the first
+    paragraph of each section in a bare <span> after the heading)."""
+
+    def __init__(
+        self, builder: DocumentBuilder, root: etree._Element, abstract_el: etree._Element | None,
+        title: str | None,
+    ) -> None:
+        self.builder = builder
+        self.abstract_el = abstract_el
+        self.title_key = _key(title or "")
+        self.pending_table_caption: str | None = None
+        self.has_block = _elements_with_block_descendants(root)
+        self.structured = any(True for _ in root.iter("h2", "h3", "h4", "h5", "h6"))
+
+    def walk(self, el: etree._Element) -> None:
+        run: list[str] = [el.text or ""]
+        for child in el:
+            if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or child in self.has_block):
+                self._paragraph("".join(run))
+                run = []
+                self._block(child)
+            elif isinstance(child.tag, str):
+                run.append(inline_text(child))
+            run.append(child.tail or "")
+        self._paragraph("".join(run))
+
+    def finish(self) -> None:
+        self._flush_pending()
+
+    def _block(self, el: etree._Element) -> None:
+        tag = el.tag
+        if el is self.abstract_el:
+            self._flush_pending()
+            self.builder.paragraph(_abstract_text(el) or "", "abstract")
+            return
+        if self._skip(el):
+            return
+        if tag in HEADING_TAGS:
+            self._heading(block_text(el))
+        elif tag == "table":
+            self._table(el)
+        elif tag in ("figcaption", "caption") or "caption" in el.get("class", "").lower():
+            self._caption(block_text(el))
+        elif tag in ("ul", "ol", "menu") and link_density(el) > 0.5:
+            return
+        elif el in self.has_block:
+            self.walk(el)
+        else:
+            self._paragraph(block_text(el), el)
+
+    def _skip(self, el: etree._Element) -> bool:
+        marks = tokens(el)
+        if not marks:
+            return False
+        headings = [block_text(h) for h in el.iter(*HEADING_TAGS)]
+        if marks & _REF_TOKENS and all(is_references_heading(h) for h in headings):
+            return True
+        return bool(marks & _FURNITURE_TOKENS) and not headings and len(block_text(el)) < 3000
+
+    def _heading(self, text: str) -> None:
+        self._flush_pending()
+        if text and _key(text) == self.title_key:
+            return  # the article title repeated as <h1> is not a section
+        self.builder.heading(text)
+
+    def _paragraph(self, text: str, el: etree._Element | None = None) -> None:
+        text = clean_text(text)
+        if not text or not any(ch.isalpha() for ch in text):
+            return
+        if len(text) < 60 and (is_references_heading(text) or is_abstract_heading(text)):
+            self._heading(text)  # RSC marks "References" up as a bare <span>, not a heading
+            return
+        if el is not None and len(text) < 300 and link_density(el) > 0.6:
+            return
+        if self.structured and self.builder.section is None and not self.builder.in_references:
+            if len(text) < _FRONT_MATTER_CHARS:
+                return  # bylines, dates and journal lines above the first heading
+        self._flush_pending()
+        self.builder.paragraph(text)
+
+    def _caption(self, text: str) -> None:
+        text = clean_text(text)
+        if not text:
+            return
+        self._flush_pending()
+        if _TABLE_CAPTION.match(text):
+            self.pending_table_caption = text  # the <table> it describes usually follows
+        else:
+            self.builder.caption(text)
+
+    def _flush_pending(self) -> None:
+        if self.pending_table_caption:
+            self.builder.caption(self.pending_table_caption)
+            self.pending_table_caption = None
+
+    def _table(self, el: etree._Element) -> None:
+        caption_el = next((c for c in el if c.tag == "caption"), None)
+        caption = block_text(caption_el) if caption_el is not None else self.pending_table_caption
+        rows, header_rows = html_rows(el, block_text)
+        table = make_table(caption, rows, header_rows)
+        if table is None:
+            # Layout tables hold figures (RSC) or equations: keep a figure caption, drop the rest.
+            text = clean_text(" ".join(c.text for row in rows for c in row))
+            if _CAPTION_START.match(text):
+                self._caption(text)
+            return
+        self.pending_table_caption = None
+        if table.caption:
+            self.builder.caption(table.caption)
+        self.builder.table(table)
+
+
+def _elements_with_block_descendants(root: etree._Element) -> set[etree._Element]:
+    found: set[etree._Element] = set()
+    for el in root.iter(*BLOCK_TAGS):
+        for ancestor in el.iterancestors():
+            if ancestor in found:
+                break
+            found.add(ancestor)
+    return found
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()

@@ -1,0 +1,106 @@
+"""Text clean-up shared by every reader: whitespace, ligatures, line joining, DOIs and years."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Only the Latin ligature code points get NFKC: normalising whole strings would also fold
+# superscripts, subscripts and other compatibility characters that carry meaning in formulas.
+_LIGATURES = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00, 0xFB07)}
+# Invisible characters that only break words apart for search and tokenisation.
+_INVISIBLE = {cp: None for cp in (0x00AD, 0x200B, 0x2060, 0xFEFF)}
+_TRANSLATE: dict[int, str | None] = {**_LIGATURES, **_INVISIBLE}
+
+_DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"'<>]+")
+_LABELLED_DOI_RE = re.compile(r"(?:doi\s*[:.]?\s*|doi\.org/)(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
+_COMPACT_DATE_RE = re.compile(r"^\s*(1[6-9]\d\d|20\d\d)[01]\d[0-3]\d\s*$")
+_YEAR_RE = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
+_HYPHENS = ("-", "\u2010")
+
+
+def clean_text(text: str) -> str:
+    """Collapse every run of whitespace to one space, strip the ends, expand ligatures."""
+    return " ".join(text.translate(_TRANSLATE).split())
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """Join the lines of one paragraph, repairing words hyphenated at a line end
+    ("super-" + "conductivity") when both halves are lower-case; other hyphens are kept."""
+    out = ""
+    for raw in lines:
+        line = clean_text(raw)
+        if not line:
+            continue
+        if out.endswith(_HYPHENS) and _is_split_word(out, line):
+            out = out[:-1] + line
+        elif out.endswith(_HYPHENS) and not out[:-1].endswith(" "):
+            out = out + line  # "Cu-" + "intercalated": a real hyphen, broken at the line end
+        elif out:
+            out = f"{out} {line}"
+        else:
+            out = line
+    return out
+
+
+def _is_split_word(before: str, after: str) -> bool:
+    # "Cu-" + "intercalated" or "x-" + "ray" keep the hyphen: the left part must be a lower-case word.
+    left = before[:-1].rsplit(" ", 1)[-1]
+    return len(left) >= 2 and left.isalpha() and left.islower() and after[:1].islower()
+
+
+def clean_doi(raw: str | None) -> str | None:
+    """A bare DOI ("10.1039/b806499g") from a DOI, a doi: string or a doi.org URL; None if none."""
+    if not raw:
+        return None
+    match = _DOI_RE.search(raw)
+    if not match:
+        return None
+    doi = match.group(0)
+    # Trailing punctuation belongs to the sentence, not the DOI; a closing bracket only when unbalanced.
+    while doi and doi[-1] in ".,;:'\"]}>":
+        doi = doi[:-1]
+    while doi.endswith(")") and doi.count("(") < doi.count(")"):
+        doi = doi[:-1]
+    return doi or None
+
+
+def find_doi(text: str) -> str | None:
+    """The DOI a text declares: a labelled one ("DOI: ...", "doi.org/...") first, else the first seen."""
+    labelled = _LABELLED_DOI_RE.search(text)
+    if labelled:
+        return clean_doi(labelled.group(1))
+    return clean_doi(text)
+
+
+def find_year(text: str | None) -> int | None:
+    """The first plausible publication year (1600-2099) in a date string."""
+    if not text:
+        return None
+    compact = _COMPACT_DATE_RE.match(text)  # patent dates: 20050111
+    if compact:
+        return int(compact.group(1))
+    match = _YEAR_RE.search(text)
+    return int(match.group(1)) if match else None
+
+
+def is_references_heading(text: str) -> bool:
+    """'References', 'REFERENCES', 'Notes and references', 'Bibliography', '5. References' ..."""
+    return bool(_REFERENCES_RE.match(strip_numbering(text)))
+
+
+def is_abstract_heading(text: str) -> bool:
+    return strip_numbering(text).lower().rstrip(".:") == "abstract"
+
+
+def strip_numbering(text: str) -> str:
+    """'II. RESULTS' -> 'RESULTS', '2.1 Methods' -> 'Methods'."""
+    return _NUMBERING_RE.sub("", text.strip(), count=1)
+
+
+_REFERENCES_RE = re.compile(
+    r"^(notes\s+and\s+references|references(\s+and\s+notes)?|reference\s+list|bibliography|"
+    r"literature\s+cited|works\s+cited|cited\s+literature|literature)\s*[.:]?$",
+    re.IGNORECASE,
+)
+_NUMBERING_RE = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*|[A-Z])[.)]?\s+")

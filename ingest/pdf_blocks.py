@@ -1,0 +1,49 @@
+"""What the PDF reader extracts from pdfminer: text boxes and their lines, with font size and weight."""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    size: float  # median font size of the line's letters
+    bold: bool
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class Block:
+    """One pdfminer text box: lines that belong together, in reading order on its page."""
+
+    page: int
+    lines: tuple[Line, ...]
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    page_width: float
+    page_height: float
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def size(self) -> float:
+        weighted = [line.size for line in self.lines for _ in range(max(1, len(line.text)))]
+        return statistics.median(weighted) if weighted else 0.0
+
+    @property
+    def bold(self) -> bool:
+        return bool(self.lines) and all(line.bold for line in self.lines)
+
+
+@dataclass(frozen=True)
+class PdfContent:
+    pages: tuple[tuple[Block, ...], ...]
+    info: dict[str, str] = field(default_factory=dict)  # the document information dictionary

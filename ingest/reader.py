@@ -1,0 +1,117 @@
+"""Reading one document: sniff the format from the bytes, hand them to the matching reader."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.errors import ReadError, TooLarge, UnsupportedFormat
+from ingest.records import ParsedDocument, content_hash
+
+DEFAULT_MAX_BYTES = 200_000_000
+_SNIFF_BYTES = 65_536
+_PDF_MAGIC_WINDOW = 1024  # the PDF spec lets a few bytes of junk precede "%PDF-"
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# Prolog items that may precede the root element: XML declaration, processing instructions,
+# comments, and a DOCTYPE with or without an internal subset.
+_PROLOG = re.compile(
+    r"\A(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)*", re.IGNORECASE | re.DOTALL
+)
+_ROOT_TAG = re.compile(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+_HTML_HINT = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+
+
+def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
+    """Read a PDF, XML, HTML or plain-text file into a ParsedDocument.
+
+    The format is decided by content, not by the file name: '%PDF-' bytes make a PDF, a root
+    element <html> makes HTML (XHTML included), any other root element makes XML, and text that
+    decodes is plain text. A '.pdf' file without PDF bytes is reported as a broken PDF rather
+    than read as text. Raises ReadError (stage 'open', 'limits', 'detect', 'parse' or 'pdf').
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TooLarge(f"file is {size:,} bytes, over the limit of {max_bytes:,}", path=source)
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise ReadError(f"cannot open: {exc.strerror or exc}", stage="open", path=source) from exc
+    if not data:
+        raise ReadError("empty file", stage="open", path=source)
+    if len(data) > max_bytes:  # grew between stat() and read()
+        raise TooLarge(f"file is over the limit of {max_bytes:,} bytes", path=source)
+
+    kind = sniff_format(data, suffix=path.suffix.lower(), path=source)
+    digest = content_hash(data)
+    if kind == "pdf":
+        from ingest.pdf import read_pdf  # pdfminer is slow to import; only PDFs need it
+
+        return read_pdf(data, source_path=source, content_hash=digest)
+    if kind == "html":
+        from ingest.html import read_html
+
+        return read_html(data, source_path=source, content_hash=digest)
+    if kind == "xml":
+        from ingest.xml import read_xml
+
+        return read_xml(data, source_path=source, content_hash=digest)
+    from ingest.text import read_text
+
+    return read_text(data, source_path=source, content_hash=digest)
+
+
+def sniff_format(data: bytes, *, suffix: str = "", path: str | None = None) -> str:
+    """'pdf', 'html', 'xml' or 'text', from the bytes; raises for binary junk and fake PDFs."""
+    if b"%PDF-" in data[:_PDF_MAGIC_WINDOW]:
+        return "pdf"
+    head = _decode_head(data[:_SNIFF_BYTES])
+    if head is not None:
+        markup = _markup_kind(head)
+        if markup:
+            return markup
+    if suffix == ".pdf":
+        raise ReadError("not a PDF: no %PDF- header (truncated or not a PDF file)", stage="pdf", path=path)
+    if head is None or _looks_binary(data[:_SNIFF_BYTES]):
+        raise UnsupportedFormat("unrecognised binary content: not PDF, XML, HTML or text", path=path)
+    return "text"
+
+
+def _decode_head(head: bytes) -> str | None:
+    for bom, encoding in zip(_BOMS, ("utf-8", "utf-16", "utf-16")):
+        if head.startswith(bom):
+            return head.decode(encoding, errors="ignore").lstrip("\ufeff")
+    if b"\x00" in head:  # UTF-16 without a BOM is too rare to guess at; NULs mean binary
+        return None
+    return head.decode("utf-8", errors="ignore") if _mostly_utf8(head) else head.decode("cp1252", errors="ignore")
+
+
+def _mostly_utf8(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 4  # the sniff window cut a character in two
+
+
+def _markup_kind(head: str) -> str | None:
+    prolog = _PROLOG.match(head)
+    rest = head[prolog.end() if prolog else 0:]
+    if rest.startswith("<"):
+        root = _ROOT_TAG.match(rest)
+        if root:
+            return "html" if root.group(2).lower() == "html" else "xml"
+    if re.match(r"<!DOCTYPE\s+html", head[prolog.end() if prolog else 0:], re.IGNORECASE):
+        return "html"
+    # Tag soup that does not start with an element (a stray BOM or text first) but is clearly HTML.
+    if _HTML_HINT.search(head[:4096]):
+        return "html"
+    return None
+
+
+def _looks_binary(head: bytes) -> bool:
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return control > max(1, len(head) // 100)

@@ -1,0 +1,177 @@
+"""Golden tests: every real paper in the public corpora reads, with its known title and DOI.
+
+Expected titles and DOIs come from the files themselves (publisher meta tags, XML headers) and,
+for the PDFs, from corpora/pdfs/SOURCES.tsv. Titles are compared letters-and-digits only, case
+folded, because PDFs set titles in capitals or split "Ni12P5" into "Ni 12 P 5".
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from ingest import read_document
+from ingest.records import ParsedDocument
+from tests.conftest import need_corpus
+
+# file name -> (title, DOI or None, minimum number of body paragraphs)
+ARTICLES = {
+    "10.1039_C6OB02074G.html": (
+        "Denitrogenative hydrofluorination of aromatic aldehyde hydrazones using (difluoroiodo)toluene",
+        "10.1039/C6OB02074G", 8),
+    "US06840965B2.xml": ("P-aminophenols and colorants containing said compounds", None, 30),
+    "acs.jmedchem.6b00723.html": (
+        "Discovery of a Quinoline-4-carboxamide Derivative with a Novel Mechanism of Action, Multistage "
+        "Antimalarial Activity, and Potent in Vivo Efficacy", "10.1021/acs.jmedchem.6b00723", 60),
+    "b806499g.html": ("Polymer encapsulation effects on the magnetism of EuS nanocrystals", "10.1039/B806499G", 20),
+    "c1jm13879k.html": (
+        "Metal sulfide nanostructures: synthesis, properties and applications in energy conversion and storage",
+        "10.1039/C1JM13879K", 20),
+    "c2jm33712f.html": (
+        "Carbonization of solvent and capping agent based enhancement in the stabilization of cobalt "
+        "nanoparticles and their magnetic study", "10.1039/C2JM33712F", 25),
+    "j.commatsci.2018.02.056.xml": (
+        "An improved interatomic potential function for thermoelectric Mg2Si: A combination study of "
+        "ab-initio and molecular dynamics method", "10.1016/j.commatsci.2018.02.056", 30),
+    "j.jnoncrysol.2017.07.006.xml": (
+        "Structural and electrochemical characterization of the Ca50Mg20Cu25Zn5 amorphous alloy",
+        "10.1016/j.jnoncrysol.2017.07.006", 30),
+    "spr_test1.xml": ("Nano and Battery Anode: A Review", "10.1186/s11671-021-03631-x", 30),
+    "test_paper.html": (
+        "High performance carbon-coated hollow Ni12P5 nanocrystals decorated on GNS as advanced anodes "
+        "for lithium and sodium storage", "10.1039/C7TA06843C", 15),
+}
+
+PDFS = {
+    "arxiv0810.4856_SrFe2As2_pressure_jpsj.pdf": (
+        "Abrupt Emergence of Pressure-Induced Superconductivity of 34 K in SrFe2As2: A Resistivity Study "
+        "under Pressure", None, 10),
+    "arxiv1903.04321_Cu_PdTe2_superconductivity.pdf": (
+        "Enhanced, homogeneous type II superconductivity in Cu-intercalated PdTe2", None, 8),
+    "chemsci2022_red_fluorescent_proteins.pdf": (
+        "Generation of bright monomeric red fluorescent proteins via computational design of enhanced "
+        "chromophore packing", "10.1039/d1sc05088e", 25),
+    "jpcm2014_Cu_doping_LiFeAs.pdf": (
+        "The anomaly Cu doping effects on LiFeAs superconductors", "10.1088/0953-8984/26/43/435703", 10),
+    "natcommun2024_A3AR_cryoEM.pdf": (
+        "Cryo-EM structures of adenosine receptor A3AR bound to selective agonists",
+        "10.1038/s41467-024-47207-6", 30),
+    "physscr1989_La2CuO4_neutron_SCANNED.pdf": (
+        "The crystal structure of superconducting La2CuO4.032 by neutron diffraction",
+        "10.1088/0031-8949/1989/T29/017", 10),
+    "prx2018_nematic_SC_CuxBi2Se3.pdf": (
+        "Direct Visualization of the Nematic Superconductivity in CuxBi2Se3", "10.1103/PhysRevX.8.041024", 15),
+    "prx2019_17O_NMR_Sr2RuO4_strain.pdf": (
+        "Normal State 17O NMR Studies of Sr2RuO4 under Uniaxial Stress", "10.1103/PhysRevX.9.021044", 20),
+    "scirep2020_LaH10_room_temp_SC.pdf": (
+        "From LaH10 to room-temperature superconductors", "10.1038/s41598-020-58065-9", 20),
+}
+
+# A phrase from each paper's reference list, which must stay out of the body text.
+REFERENCE_PHRASES = {
+    "prx2018_nematic_SC_CuxBi2Se3.pdf": "X. L. Qi and S. C. Zhang",
+    "jpcm2014_Cu_doping_LiFeAs.pdf": "Kamihara Y, Watanabe T",
+    "natcommun2024_A3AR_cryoEM.pdf": "Meyerhof, W., Muller-Brechlin",
+    "arxiv1903.04321_Cu_PdTe2_superconductivity.pdf": "Han-Jin Noh",
+    "arxiv0810.4856_SrFe2As2_pressure_jpsj.pdf": "Y. Kamihara, T. Watanabe",
+    "physscr1989_La2CuO4_neutron_SCANNED.pdf": "Beille, J.",
+    "b806499g.html": "C. B. Murray, D. J. Norris and M. G. Bawendi",
+    "acs.jmedchem.6b00723.html": "World Malaria Report 2015",
+}
+
+YEARS = {
+    "10.1039_C6OB02074G.html": 2016, "US06840965B2.xml": 2005, "acs.jmedchem.6b00723.html": 2016,
+    "b806499g.html": 2008, "c1jm13879k.html": 2012, "c2jm33712f.html": 2012,
+    "j.commatsci.2018.02.056.xml": 2018, "j.jnoncrysol.2017.07.006.xml": 2017, "spr_test1.xml": 2021,
+    "test_paper.html": 2017, "chemsci2022_red_fluorescent_proteins.pdf": 2022,
+    "jpcm2014_Cu_doping_LiFeAs.pdf": 2014, "natcommun2024_A3AR_cryoEM.pdf": 2024,
+    "physscr1989_La2CuO4_neutron_SCANNED.pdf": 1989, "prx2018_nematic_SC_CuxBi2Se3.pdf": 2018,
+    "prx2019_17O_NMR_Sr2RuO4_strain.pdf": 2019, "scirep2020_LaH10_room_temp_SC.pdf": 2020,
+}
+
+CASES = [("publisher-articles", name) for name in ARTICLES] + [("pdfs", name) for name in PDFS]
+EXPECTED = {**ARTICLES, **PDFS}
+
+
+@lru_cache(maxsize=None)
+def read(corpus: str, name: str) -> ParsedDocument:
+    # Each PDF takes seconds; every test below shares one read per file.
+    return read_document(need_corpus(corpus, name))
+
+
+def letters(text: str | None) -> str:
+    return re.sub(r"[\W_]+", "", text or "").casefold()
+
+
+@pytest.mark.parametrize("corpus, names", [("publisher-articles", ARTICLES), ("pdfs", PDFS)])
+def test_every_corpus_file_has_expectations(corpus: str, names: dict[str, object]) -> None:
+    folder = need_corpus(corpus)
+    on_disk = {p.name for p in Path(folder).iterdir() if p.suffix.lower() in (".pdf", ".html", ".xml")}
+    assert on_disk == set(names)
+
+
+@pytest.mark.parametrize("corpus, name", CASES)
+def test_title_doi_and_paragraphs(corpus: str, name: str) -> None:
+    title, doi, min_paragraphs = EXPECTED[name]
+    doc = read(corpus, name)
+    assert letters(doc.metadata.title) == letters(title)
+    if doi is None:
+        assert doc.metadata.doi is None
+    else:
+        assert (doc.metadata.doi or "").casefold() == doi.casefold()
+    body = [p for p in doc.paragraphs if p.kind == "body"]
+    assert len(body) >= min_paragraphs
+    assert doc.metadata.abstract and len(doc.metadata.abstract) > 100
+
+
+@pytest.mark.parametrize("name, year", YEARS.items())
+def test_publication_year(name: str, year: int) -> None:
+    corpus = "pdfs" if name.endswith(".pdf") else "publisher-articles"
+    assert read(corpus, name).metadata.year == year
+
+
+@pytest.mark.parametrize("name", ["j.commatsci.2018.02.056.xml", "j.jnoncrysol.2017.07.006.xml", "spr_test1.xml"])
+def test_xml_tables_have_cells(name: str) -> None:
+    doc = read("publisher-articles", name)
+    assert len(doc.tables) >= 2
+    for table in doc.tables:
+        assert table.caption and table.caption.startswith("Table")
+        assert table.header_rows >= 1 and len(table.rows) >= 3
+        assert sum(1 for row in table.rows for cell in row if cell) >= 6
+
+
+def test_html_tables_keep_headers_and_captions() -> None:
+    doc = read("publisher-articles", "10.1039_C6OB02074G.html")
+    table = doc.tables[0]
+    assert table.caption == "Table 1 Optimization of the denitrogenative hydrofluorination reaction"
+    assert table.rows[0][:2] == ("Entry", "Vessel")
+
+
+@pytest.mark.parametrize("name, phrase", REFERENCE_PHRASES.items())
+def test_reference_list_stays_out_of_the_body(name: str, phrase: str) -> None:
+    doc = read("pdfs" if name.endswith(".pdf") else "publisher-articles", name)
+    body = [p.text for p in doc.paragraphs if p.kind == "body"]
+    assert not any(phrase in text for text in body)
+    assert not any(re.match(r"\[\d+\]\s", text) for text in body)
+
+
+@pytest.mark.parametrize("name", ["prx2018_nematic_SC_CuxBi2Se3.pdf", "prx2019_17O_NMR_Sr2RuO4_strain.pdf"])
+def test_pdf_sections_and_captions(name: str) -> None:
+    doc = read("pdfs", name)
+    assert doc.sections[0] == "I. INTRODUCTION"
+    assert any(s.endswith("CONCLUSION") for s in doc.sections)
+    assert doc.captions and all(c.startswith("FIG.") for c in doc.captions)
+
+
+def test_pdf_running_headers_and_page_numbers_are_removed() -> None:
+    doc = read("pdfs", "prx2018_nematic_SC_CuxBi2Se3.pdf")
+    text = " ".join(p.text for p in doc.paragraphs)
+    assert "PHYS. REV. X 8, 041024 (2018)" not in text
+    assert "041024-3" not in text
+
+
+def test_scanned_pdf_reads_through_its_ocr_layer() -> None:
+    doc = read("pdfs", "physscr1989_La2CuO4_neutron_SCANNED.pdf")
+    assert any("neutron diffraction" in p.text for p in doc.paragraphs)
