@@ -175,3 +175,46 @@ def test_pdf_running_headers_and_page_numbers_are_removed() -> None:
 def test_scanned_pdf_reads_through_its_ocr_layer() -> None:
     doc = read("pdfs", "physscr1989_La2CuO4_neutron_SCANNED.pdf")
     assert any("neutron diffraction" in p.text for p in doc.paragraphs)
+
+
+# A material each paper is about, as the rule tagger keys it (canonical formula, elements in
+# alphabetical order). The A3AR and fluorescent-protein papers are biology: any material will do.
+KEY_MATERIALS = {
+    "10.1039_C6OB02074G.html": None,
+    "US06840965B2.xml": None,
+    "acs.jmedchem.6b00723.html": None,
+    "b806499g.html": "EuS",
+    "c1jm13879k.html": "MoS2",
+    "c2jm33712f.html": "Co",
+    "j.commatsci.2018.02.056.xml": "Mg2Si",
+    "j.jnoncrysol.2017.07.006.xml": "Ca10Cu5Mg4Zn",  # Ca50Mg20Cu25Zn5, reduced
+    "spr_test1.xml": "Si",
+    "test_paper.html": "Ni12P5",
+    "arxiv0810.4856_SrFe2As2_pressure_jpsj.pdf": "As2Fe2Sr",
+    "arxiv1903.04321_Cu_PdTe2_superconductivity.pdf": "PdTe2",
+    "chemsci2022_red_fluorescent_proteins.pdf": None,
+    "jpcm2014_Cu_doping_LiFeAs.pdf": "AsFeLi",
+    "natcommun2024_A3AR_cryoEM.pdf": None,
+    "physscr1989_La2CuO4_neutron_SCANNED.pdf": None,  # its OCR layer reads "La2Cu04" (zero for O)
+    "prx2018_nematic_SC_CuxBi2Se3.pdf": "Bi2Se3",
+    "prx2019_17O_NMR_Sr2RuO4_strain.pdf": "O4RuSr2",
+    "scirep2020_LaH10_room_temp_SC.pdf": "H10La",
+}
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    from nlp import registry
+
+    return registry.create("ner.rules.v1")
+
+
+@pytest.mark.parametrize("corpus, name", CASES)
+def test_material_mentions(corpus: str, name: str, tagger) -> None:
+    from nlp.pipeline import annotate
+
+    ann = next(annotate([read(corpus, name)], tagger))
+    keys = {m.key for s in ann.sentences for m in s.mentions if m.type == "MAT"}
+    assert len(keys) >= 3
+    if KEY_MATERIALS[name]:
+        assert KEY_MATERIALS[name] in keys
