@@ -77,7 +77,7 @@ def plain(value: Any, node: Any, edge: Any, convert: Any) -> Any:
     them into (kind, labels-or-type, properties)."""
     if isinstance(value, (node, edge)):
         kind, name, props = convert(value)
-        out = {"labels": sorted(name)} if kind == "node" else {"type": name}
+        out: dict[str, Any] = {"labels": sorted(name)} if kind == "node" else {"type": name}
         out["properties"] = {k: plain(v, node, edge, convert) for k, v in props.items()}
         return out
     if isinstance(value, dict):

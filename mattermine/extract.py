@@ -133,7 +133,7 @@ def _annotate_isolated(docs: list[ParsedDocument], tagger: Any, log: FailureLog)
     try:
         return list(zip(docs, annotate(docs, tagger)))
     except Exception:  # noqa: BLE001 - isolate below
-        pairs = []
+        pairs: list[tuple[ParsedDocument, Any]] = []
         for doc in docs:
             try:
                 pairs.extend(zip([doc], annotate([doc], tagger)))
