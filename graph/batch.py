@@ -115,7 +115,10 @@ def build_batch(annotated: Iterable[tuple[ParsedDocument, AnnotatedDocument]]) -
 
     by_label: dict[str, list[Row]] = defaultdict(list)
     for (label, key), written in sorted(aliases.items()):
-        by_label[label].append({"key": key, "uid": entity_uid(label, key), "aliases": sorted(written)})
+        row: Row = {"key": key, "uid": entity_uid(label, key), "aliases": sorted(written)}
+        if label == "Material":  # the canonical formula when the key is one (not for "graphene")
+            row["formula"] = key if parse_formula(key) is not None else None
+        by_label[label].append(row)
     return GraphBatch(
         documents=tuple(documents),
         sentences=tuple(sentences),

@@ -23,10 +23,11 @@ MERGE (d)-[:HAS_SENTENCE]->(s)
 
 def merge_entities(label: str) -> str:
     """Entities of one label; `label` comes from graph.schema.ENTITY_LABELS, never from input."""
+    formula = ", e.formula = row.formula" if label == "Material" else ""
     return f"""
 UNWIND $rows AS row
 MERGE (e:{label} {{key: row.key}})
-ON CREATE SET e:{ENTITY}, e.uid = row.uid, e.aliases = []
+ON CREATE SET e:{ENTITY}, e.uid = row.uid, e.aliases = []{formula}
 SET e.aliases = coalesce(e.aliases, []) + [a IN row.aliases WHERE NOT a IN coalesce(e.aliases, [])]
 """
 

@@ -201,19 +201,24 @@ def run_extract(paths: Iterable[str | Path], store: GraphStore, options: Extract
     totals = WriteStats()
     pending: list[ParsedDocument] = []
 
+    def report() -> None:
+        # Documents parsed so far (written or waiting in the current batch), skipped and failed.
+        if progress:
+            progress(summary.read + len(pending) + summary.skipped + log.count, summary.documents, log.count)
+
     def flush() -> None:
         if pending:
             _write(store, _annotate_isolated(pending, tagger, log), options, log, summary, totals)
             pending.clear()
-        if progress:
-            progress(summary.read + summary.skipped + log.count, summary.documents, log.count)
+        report()
 
-    if progress:
-        progress(summary.skipped + log.count, summary.documents, log.count)
+    report()
     for doc in _parsed(todo, min(workers, max(len(todo), 1)), log):
         pending.append(doc)
         if len(pending) >= options.batch_docs:
             flush()
+        else:
+            report()
     flush()
 
     summary.failed = log.count
