@@ -111,6 +111,25 @@ ORDER BY id LIMIT $limit
 """
 
 
+# Shown by `mattermine demo`: what a user can ask of the graph.
+DEMO_QUERIES = [
+    ("Materials with the most property facts",
+     "MATCH (m:Material)-[:HAS_MEASUREMENT]->(x) RETURN m.key AS material, count(x) AS facts "
+     "ORDER BY facts DESC, material LIMIT 5"),
+    ("Band gaps stated in the corpus (material as written, its normalised key, the value)",
+     "MATCH (m:Material)-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(p:Property {key: $property}), "
+     "(x)-[:REPORTED_IN]->(d:Document) "
+     "RETURN x.material_text AS material, m.key AS key, x.value AS value, x.unit AS unit, "
+     "d.title AS document ORDER BY key, value LIMIT 12"),
+    ("Applications most co-mentioned with materials",
+     "MATCH (m:Material)-[c:CO_MENTIONED]-(a:Application) RETURN a.key AS application, "
+     "sum(c.documents) AS documents ORDER BY documents DESC, application LIMIT 5"),
+]
+
+FALKORDB_INDEXES = "CALL db.indexes()"
+NEO4J_DELETE_ALL = "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+
 def falkordb_index(key: Key) -> str:
     return f"CREATE INDEX FOR (n:{key.label}) ON (n.{key.prop})"
 

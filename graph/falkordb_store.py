@@ -50,7 +50,7 @@ class FalkorDBStore:
         return QueryResult(columns, rows, stats)
 
     def ensure_schema(self) -> None:
-        existing = {(row[0], prop) for row in self._call("query", "CALL db.indexes()", None).rows
+        existing = {(row[0], prop) for row in self._call("query", cypher.FALKORDB_INDEXES, None).rows
                     for prop in row[1]} if self._graph_exists() else set()
         for key in KEYS:
             if (key.label, key.prop) not in existing:

@@ -115,7 +115,7 @@ class Neo4jStore:
         def call() -> None:
             # CALL {} IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
             with self._session(True) as session:
-                session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+                session.run(cypher.NEO4J_DELETE_ALL).consume()
 
         self._guard(call)
 

@@ -248,23 +248,13 @@ def graph_export(out_dir: Path, neo4j_database: str, config: GraphConfig) -> Non
 
 
 # -- demo ----------------------------------------------------------------------------------
-DEMO_QUERIES = [
-    ("Materials with the most property facts",
-     "MATCH (m:Material)-[:HAS_MEASUREMENT]->(x) RETURN m.key AS material, count(x) AS facts "
-     "ORDER BY facts DESC, material LIMIT 5"),
-    ("Band gaps stated in the corpus",
-     "MATCH (m:Material)-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(p:Property {key: $property}) "
-     "RETURN m.key AS material, x.value AS value, x.unit AS unit ORDER BY material LIMIT 10"),
-    ("Applications most co-mentioned with materials",
-     "MATCH (m:Material)-[c:CO_MENTIONED]-(a:Application) RETURN a.key AS application, "
-     "sum(c.documents) AS documents ORDER BY documents DESC, application LIMIT 5"),
-]
 
 
 @main.command()
 @graph_options
 def demo(config: GraphConfig) -> None:
     """Extract the bundled demo corpus into the graph and run a few example queries."""
+    from graph import cypher
     from mattermine.corpora import REPO_ROOT
     from mattermine.output import format_table
 
@@ -275,7 +265,7 @@ def demo(config: GraphConfig) -> None:
     click.echo(_summary_text(summary, config))
     store = _connect(config)
     try:
-        for title, text in DEMO_QUERIES:
+        for title, text in cypher.DEMO_QUERIES:
             result = store.read(text, {"property": "band gap"})
             click.echo(f"\n{title}:\n{format_table(result.columns, result.rows)}")
     finally:
