@@ -47,7 +47,9 @@ class GraphConfig:
 
     def describe(self) -> str:
         if self.neo4j_uri:
-            return f"Neo4j {self.neo4j_uri} (database {self.neo4j_database or 'default'})"
+            from graph.neo4j_store import redact
+
+            return f"Neo4j {redact(self.neo4j_uri)} (database {self.neo4j_database or 'default'})"
         return f"local FalkorDB graph '{self.graph}' in {self.server_dir}"
 
 

@@ -3,6 +3,7 @@ the server itself refuses writes; a batch is written in one transaction."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from graph import cypher
 from graph.batch import GraphBatch
@@ -19,6 +20,16 @@ def _convert(value: Any) -> tuple[str, Any, dict[str, Any]]:
     return "edge", value.type, dict(value.items())
 
 
+def redact(uri: str) -> str:
+    """bolt://user:secret@host:7687 -> bolt://host:7687: URIs reach messages, secrets must not."""
+    parts = urlsplit(uri)
+    if parts.username is None and parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
 def _stats(summary: Any) -> WriteStats:
     c = summary.counters
     return WriteStats(c.nodes_created, c.relationships_created, c.properties_set)
@@ -33,7 +44,7 @@ class Neo4jStore:
         auth = (user or "neo4j", password or "") if (user or password) else None
         self._driver = GraphDatabase.driver(uri, auth=auth)
         self._database = database
-        self.uri = uri  # never the credentials
+        self.uri = redact(uri)  # for messages: never the credentials
 
     def check(self) -> None:
         """Fail fast, with a clear message, when the server is down or refuses the credentials

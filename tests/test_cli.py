@@ -128,3 +128,11 @@ def test_graph_stop_and_start(tmp_path):
     assert "stopped" in run(home, "graph", "stop").stdout
     result = run(home, "graph", "status", ok=False)
     assert result.exit_code == 3 and "running: False" in result.stdout
+
+
+def test_credentials_in_the_uri_are_never_printed():
+    from graph.neo4j_store import redact
+
+    assert redact("bolt://neo4j:hunter2@db.example:7687/x") == "bolt://db.example:7687/x"
+    result = CliRunner().invoke(main, ["query", "RETURN 1", "--uri", "bolt://neo4j:hunter2@127.0.0.1:9"])
+    assert result.exit_code != 0 and "hunter2" not in result.output
