@@ -1,7 +1,8 @@
 """Rules that retype or add mentions from their neighbours once the spans are chosen.
 
 "remanent polarization (Pr)" makes "Pr" a property, not praseodymium; "silicon nanowires
-(SiNWs)" makes "SiNWs" a material; "the Zr/Ti ratio" is a property of the sample.
+(SiNWs)" makes "SiNWs" a material; "the Zr/Ti ratio" is a property of the sample; "the
+cubic diamond structure" names a structure type, not the material diamond.
 """
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from nlp.pieces import Piece
 
 _ABBREV = re.compile(r"(?=.*[A-Z])[A-Za-z][A-Za-z0-9+\-]{0,9}")
 _RATIO_HEADS = ("ratio", "ratios")
+# Minerals and materials whose names double as structure types ("diamond structure",
+# "corundum-type"); followed by one of _STRUCTURE_NOUNS they are a symmetry label (SPL).
+_PROTOTYPE_NAMES = frozenset("diamond corundum pyrite ilmenite zircon halite calcite cinnabar".split())
+_STRUCTURE_NOUNS = frozenset("structure structures structured lattice lattices type polytype".split())
 
 
 def abbreviation_candidates(pieces: list[Piece], chosen: list[Candidate]) -> list[Candidate]:
@@ -70,3 +75,15 @@ def ratio_candidates(pieces: list[Piece]) -> list[Candidate]:
 
 def _element_like(text: str) -> bool:
     return text == "C" or text == "O" or formula_key(text) is not None or bool(re.fullmatch(r"[A-Z][a-z]?", text))
+
+
+def structure_type_candidates(pieces: list[Piece], chosen: list[Candidate]) -> list[Candidate]:
+    """"diamond structure", "corundum-type": the material's name used as a structure type is SPL."""
+    out = []
+    for c in chosen:
+        nxt = c.last + 1
+        if c.type != "MAT" or c.first != c.last or pieces[c.first].fold not in _PROTOTYPE_NAMES:
+            continue
+        if nxt < len(pieces) and pieces[nxt].fold in _STRUCTURE_NOUNS:
+            out.append(Candidate(c.first, c.last, "SPL", pieces[c.first].fold, 5, 0.7))
+    return out

@@ -1,25 +1,32 @@
 """Property facts: a material, a property and a value with a fitting unit, found in one sentence.
 
-"The band gaps of A, B and C are 1.1, 1.4 and 2.0 eV, respectively" pairs in order; otherwise
-each quantity goes to the nearest property whose unit fits and that property to the nearest
-material. Confidence drops for the weaker links (several candidate materials, unknown units).
+A number is a property's value only when its unit fits the property (a band gap takes an
+energy, a Curie temperature a temperature), so "p-type", "grain boundaries" or "at 25 °C"
+never give a fact. Lists pair in order ("the band gaps of A, B and C are 6.1, 3.4 and 0.7 eV,
+respectively"; phases such as anatase and rutile stand for the material they are phases of).
+Otherwise the material is the one the value is attached to ("1.12 eV for Si", "GaN (25 meV)",
+"the ZT of SnSe is ..."), or the subject of the value's clause, "it" and "its" resolved to the
+subject before (nlp.discourse). No subject, no fact: a missing fact is better than a wrong one.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from nlp.discourse import METHOD, Clause, clause_at, clauses, coordinated_runs, is_specific_material, topic
+from nlp.quantities import LIST_JOIN
 from nlp.records import Measurement, Mention, Quantity, Sentence
 from nlp.units import dimension
 
-METHOD = "facts.rules.v1"
+__all__ = ["METHOD", "PROPERTY_DIMENSIONS", "fits", "link_measurements", "property_dimensions"]
 
 # Property key (as nlp.lexicon normalises it) -> unit dimensions it can be measured in.
 # "none" stands for a unitless number (ZT, a dielectric constant).
 PROPERTY_DIMENSIONS: dict[str, frozenset[str]] = {}
 for _dims, _keys in {
     "energy": "band gap|activation energy|formation energy|binding energy|adsorption energy|work function|"
-    "exciton binding energy|urbach energy|barrier height|fermi level|stacking fault energy",
+    "exciton binding energy|urbach energy|barrier height|fermi level|stacking fault energy|"
+    "ionization potential|electron affinity",
     "temperature": "critical temperature|curie temperature|neel temperature|néel temperature|"
     "transition temperature|superconducting transition temperature|glass transition temperature|"
     "melting point|blocking temperature|debye temperature",
@@ -31,102 +38,295 @@ for _dims, _keys in {
     "power_factor": "power factor",
     "none": "figure of merit|dielectric constant|poisson's ratio|piezoelectric coefficient",
     "pressure": "hardness|young's modulus|bulk modulus|shear modulus|tensile strength|yield strength|"
-    "compressive strength|flexural strength|strength|residual stress|elastic constants|fracture toughness",
+    "compressive strength|flexural strength|strength|residual stress|elastic constants",
     "toughness": "fracture toughness",
     "magnetization magnetic": "magnetization|remanent magnetization",
     "magnetic": "coercivity",
+    "charge_density magnetic": "polarization",
     "density": "density",
     "surface_area": "surface area",
     "length": "grain size|particle size|crystallite size|lattice parameter|pore size",
-    "fraction none": "efficiency|power conversion efficiency|conversion efficiency|quantum efficiency|"
+    "fraction": "efficiency|power conversion efficiency|conversion efficiency|quantum efficiency|"
     "coulombic efficiency|capacity retention|porosity|relative density|fill factor|quantum yield",
     "mobility": "mobility",
     "specific_capacitance": "specific capacitance",
     "energy_density": "energy density",
-    "power_density": "power density",
+    "power_density power_density_area": "power density",
     "current_density": "current density|exchange current density|short-circuit current",
     "electrical": "open-circuit voltage|overpotential",
     "tafel_slope": "tafel slope",
     "heat_capacity": "heat capacity",
+    "number_density": "carrier concentration|hole concentration|electron concentration",
+    "wavenumber": "absorption coefficient",
+    "inverse_temperature": "thermal expansion",
+    "electric_field": "breakdown field",
 }.items():
     for _k in _keys.split("|"):
         PROPERTY_DIMENSIONS[_k] = PROPERTY_DIMENSIONS.get(_k, frozenset()) | frozenset(_dims.split())
 
+# For keys the table does not list ("lithium ion conductivity", "intrinsic strength"): the head noun.
+_HEAD_DIMENSIONS: dict[str, frozenset[str]] = {
+    head: frozenset(dims.split()) for head, dims in {
+        "conductivity": "conductivity", "resistivity": "resistivity", "temperature": "temperature",
+        "energy": "energy", "gap": "energy", "strength": "pressure", "modulus": "pressure",
+        "hardness": "pressure", "capacity": "specific_capacity capacity", "efficiency": "fraction",
+        "mobility": "mobility", "magnetization": "magnetization magnetic", "size": "length",
+        "thickness": "length",
+    }.items()
+}
+_SUPERCONDUCTING = frozenset({"superconductivity", "superconducting"})
+# "superconducting at 39 K", "superconductivity with an onset near 93 K": the critical temperature
+_SC_VALUE = re.compile(
+    r"\s+(?:with\s+(?:an\s+)?onset\s+)?(?:at|below|near|around|up\s+to|close\s+to|of)\s+"
+    r"(?:(?:ca\.|about|approximately|around|roughly|nearly|~|≈)\s*)?"
+)
+# "a gap of about 1.3 eV", "an optical gap of ca. 1.8 eV": a band gap the tagger did not mark
+_GAP = re.compile(
+    r"(?<![\w-])(?<!superconducting )(?<!spin )(?<!charge )(?:(?:optical|direct|indirect|energy|fundamental)\s+)?"
+    r"gaps?(?=\s+(?:of|is|was|=|≈|~)\s)",
+    re.IGNORECASE,
+)
+# A change or a difference, not a value: "about 1 K higher than", "lowers Tc by 5 K".
+_DIFFERENCE_AFTER = re.compile(r"\s*(?:higher|lower|larger|smaller|more|less|greater|above|below)\s+than\b")
+_DIFFERENCE_BEFORE = re.compile(
+    r"\bby\s+(?:(?:some|about|ca\.|roughly|approximately|nearly|more\s+than|up\s+to|~|≈)\s*)*$"
+)
+# How a value points at its material: "1.12 eV for Si", "GaN (ca. 25 meV)", "the Tc of MgB2 is".
+_FOR_MATERIAL = re.compile(r"\s*,?\s*(?:for|of|in)\s+(?:[\w-]+\s+){0,2}")
+_IN_BRACKETS = re.compile(r"\s*\(\s*(?:(?:ca\.|about|approx\.|approximately|~|≈)\s*)?")
+_PROPERTY_OF = re.compile(r"\s+(?:of|in|for)\s+(?:[\w-]+\s+){0,3}")
+_VALUE_OF = re.compile(r"\s*(?:\(|of|is|was|=|:|,)?\s*(?:(?:ca\.|about|approximately|nearly|~|∼|≈)\s*)?")
+# Words that may follow a value without saying what it is the value of ("1.12 eV at 300 K").
+_FUNCTION_WORDS = frozenset(
+    "at and or in for of to with without from by than near above below under over after before "
+    "between which that whereas while is are was were be been has have had respectively along "
+    "across just only when where as on upon into during within higher lower larger smaller more "
+    "less up down even also then but so compared versus vs per due close around about nearly the "
+    "a an it its this these their since until beyond both each along whose if ca".split()
+)
+_ADJACENT = re.compile(r"\s+(?:[\w-]+\s+)?")  # "26% efficiency", "a 3.4 eV direct band gap"
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_MAX_PROPERTY_GAP = 150  # characters from a property to its value
+_MAX_UNITLESS_GAP = 40  # a bare number must follow its property closely ("ZT of 2.6")
 
 
-def unit_fits(prop: Mention, q: Quantity) -> bool | None:
-    """True/False when the property's dimensions are known, None when any unit would do."""
-    allowed = PROPERTY_DIMENSIONS.get(prop.key)
-    if allowed is None:
-        return None if q.unit is not None else False
+def property_dimensions(key: str) -> frozenset[str]:
+    """Unit dimensions a property takes; empty for properties that take no value (p-type)."""
+    if key in PROPERTY_DIMENSIONS:
+        return PROPERTY_DIMENSIONS[key]
+    words = key.split()
+    if words and words[-1] == "conductivity" and "thermal" in words:
+        return frozenset({"thermal_conductivity"})
+    return _HEAD_DIMENSIONS.get(words[-1], frozenset()) if words else frozenset()
+
+
+def fits(prop: Mention, q: Quantity) -> bool:
+    """Whether the quantity's unit is one the property is measured in."""
     dim = "none" if q.unit is None else dimension(q.unit)
-    return dim in allowed
+    return dim in property_dimensions(prop.key)
 
 
 def link_measurements(sentences: Sequence[Sentence]) -> list[Measurement]:
-    """Measurements of every sentence; `Measurement.sentence` indexes into `sentences`."""
+    """Measurements of every sentence; `Measurement.sentence` indexes into `sentences`.
+
+    A material written as a pronoun ("its band gap") or a phase ("anatase") is a Mention over
+    those words in the fact's own sentence, with the key of the material it stands for.
+    """
     out: list[Measurement] = []
+    topics: list[tuple[Mention, ...]] = []  # what each earlier sentence is about
+    main = _main_material(sentences)
     for i, s in enumerate(sentences):
-        out.extend(_link_sentence(i, s))
+        previous = topics[-1] if topics and len({m.key for m in topics[-1]}) == 1 else main
+        cls = clauses(s.text, s.mentions, s.quantities, previous)
+        out.extend(_dedupe(_link_sentence(i, s, cls, topics)))
+        topics.append(topic(cls))
     return out
 
 
-def _link_sentence(index: int, s: Sentence) -> list[Measurement]:
-    mats = [m for m in s.mentions if m.type == "MAT"]
-    props = [m for m in s.mentions if m.type == "PRO"]
-    if not mats or not props or not s.quantities:
+def _main_material(sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
+    """The material a document is plainly about (named far more often than any other), for an
+    "it" whose sentence before names no single material."""
+    counts: dict[str, list[Mention]] = {}
+    for s in sentences:
+        for m in s.mentions:
+            if is_specific_material(m, s.text):
+                counts.setdefault(m.key, []).append(m)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if not ranked or len(ranked[0]) < 3 or (len(ranked) > 1 and len(ranked[0]) < 1.5 * len(ranked[1])):
+        return ()
+    return (ranked[0][0],)
+
+
+def _link_sentence(index: int, s: Sentence, cls: list[Clause], topics: list[tuple[Mention, ...]]) -> list[Measurement]:
+    props = _properties(s)
+    qs = [q for q in s.quantities if _is_value(s.text, q)]
+    if not props or not qs:
         return []
-    if _RESPECTIVELY.search(s.text):
-        paired = _respectively(index, s, mats, props)
-        if paired:
-            return paired
-    return _nearest(index, s, mats, props)
+    mats = [m for m in s.mentions if is_specific_material(m, s.text)]
+    out, used = _lists(index, s, mats, props, qs, cls, topics)
+    valued: set[tuple[Mention, str]] = set()  # a property in the singular has one value per material
+    for q in qs:
+        if q in used:
+            continue
+        prop = _property_for(s.text, q, props, qs)
+        if prop is None or _owned_by_other(s, q, prop) or _labelled(s.text, q, prop):
+            continue
+        attached = _attached(s.text, q, mats)
+        found = [(attached, 0.75)] if attached else _material_for(s.text, q, prop, mats, cls)
+        conf_drop = 0.1 if q.start - prop.end > 60 else 0.0
+        for mat, conf in found:
+            if (prop, mat.key) in valued:
+                continue  # "1.12 eV at 300 K and rises to 1.17 eV", "60 meV, twice kT (26 meV)"
+            out.append(Measurement(index, mat, prop, q, METHOD, round(conf - conf_drop, 2)))
+            if not _plural(prop):
+                valued.add((prop, mat.key))
+    return out
 
 
-def _respectively(index: int, s: Sentence, mats: list[Mention], props: list[Mention]) -> list[Measurement]:
-    """"The band gaps of A, B and C are 1.1, 1.4 and 2.0 eV, respectively" (or one material, many properties)."""
-    # properties with known units first: "the band gaps ... are 1.1 and 1.4 eV" beats "semiconducting"
-    for prop in sorted(props, key=lambda p: p.key not in PROPERTY_DIMENSIONS):
-        qs = _share_unit([q for q in s.quantities if q.start > prop.end])
-        qs = [q for q in qs if unit_fits(prop, q) is not False]
-        ms = [m for m in mats if m.start < qs[0].start] if qs else []
-        if len(qs) >= 2 and len(ms) == len(qs):
-            return [Measurement(index, m, prop, q, METHOD, 0.8) for m, q in zip(ms, qs)]
-    if len(mats) == 1 and len(props) >= 2:
-        qs = _share_unit([q for q in s.quantities if q.start > props[-1].end])
-        if len(qs) == len(props) and all(unit_fits(p, q) is not False for p, q in zip(props, qs)):
-            return [Measurement(index, mats[0], p, q, METHOD, 0.8) for p, q in zip(props, qs)]
+def _properties(s: Sentence) -> list[Mention]:
+    """Properties that take a value, with "superconducting at 39 K" and "a gap of" made explicit."""
+    out = []
+    for p in s.mentions:
+        if p.type != "PRO":
+            continue
+        if p.key in _SUPERCONDUCTING:
+            m = _SC_VALUE.match(s.text, p.end)
+            if m and any(q.start == m.end() and dimension(q.unit) == "temperature" for q in s.quantities):
+                out.append(Mention("PRO", p.text, p.start, p.end, "critical temperature", METHOD, 0.6))
+        elif property_dimensions(p.key):
+            out.append(p)
+    for g in _GAP.finditer(s.text):
+        if not any(p.start <= g.start() < p.end for p in s.mentions):
+            out.append(Mention("PRO", g.group(), g.start(), g.end(), "band gap", METHOD, 0.6))
+    return sorted(out, key=lambda p: p.start)
+
+
+def _is_value(text: str, q: Quantity) -> bool:
+    return not (_DIFFERENCE_AFTER.match(text, q.end) or _DIFFERENCE_BEFORE.search(text[max(0, q.start - 40) : q.start]))
+
+
+def _plural(prop: Mention) -> bool:
+    return len(prop.text) > 3 and prop.text.endswith("s")
+
+
+def _property_for(text: str, q: Quantity, props: list[Mention], qs: list[Quantity]) -> Mention | None:
+    """The property a value belongs to: the nearest fitting one before it, or one right after."""
+    fitting = [p for p in props if fits(p, q)]
+    after = [p for p in fitting if p.start >= q.end and _ADJACENT.fullmatch(text, q.end, p.start)]
+    if after:
+        return after[0]
+    before = [p for p in fitting if p.end <= q.start and q.start - p.end <= _MAX_PROPERTY_GAP]
+    if not before:
+        return None
+    prop = max(before, key=lambda p: p.end)
+    if q.unit is None and (q.start - prop.end > _MAX_UNITLESS_GAP or any(prop.end <= o.start < q.start for o in qs)):
+        return None
+    return prop
+
+
+def _owned_by_other(s: Sentence, q: Quantity, prop: Mention) -> bool:
+    """"selectivity (45%)", "a Debye temperature of 300 K" the tagger missed: the value right
+    after another property word is that property's, even when no unit check can say so."""
+    before = [p for p in s.mentions if p.type == "PRO" and p.end <= q.start and p.end > prop.end]
+    return bool(before) and bool(_VALUE_OF.fullmatch(s.text, before[-1].end, q.start))
+
+
+def _labelled(text: str, q: Quantity, prop: Mention) -> bool:
+    """"92% conversion", "5 wt% Li2CO3": a noun right after the value says what it measures."""
+    m = re.match(r"\s?([A-Za-z][\w-]*)", text[q.end :])
+    if m is None or prop.start >= q.end:
+        return False
+    return m.group(1).lower() not in _FUNCTION_WORDS
+
+
+def _attached(text: str, q: Quantity, mats: list[Mention]) -> Mention | None:
+    """A material the value is written for: "1.12 eV for Si", "GaN (ca. 25 meV)"."""
+    for m in mats:
+        if m.start >= q.end and _FOR_MATERIAL.fullmatch(text, q.end, m.start):
+            return m
+        if m.end <= q.start and _IN_BRACKETS.fullmatch(text, m.end, q.start) and text[q.end : q.end + 1] == ")":
+            return m
+    return None
+
+
+def _material_for(text: str, q: Quantity, prop: Mention, mats: list[Mention],
+                  cls: list[Clause]) -> list[tuple[Mention, float]]:
+    """The material of "the <property> of <material> ... <value>", else the clause's subject."""
+    if prop.end <= q.start:
+        between = [m for m in mats if prop.end <= m.start and m.end <= q.start]
+        if between and _PROPERTY_OF.fullmatch(text, prop.end, between[0].start):
+            run = next(r for r in coordinated_runs(mats, text) if between[0] in r)
+            return [(between[0], 0.8)] if len(run) == 1 else []
+    clause = clause_at(cls, q.start)
+    if clause is None or not clause.subject:
+        return []
+    conf = 0.75 if clause.own else 0.6
+    if len(clause.subject) > 1:
+        conf -= 0.1
+    return [(m, conf) for m in clause.subject]
+
+
+def _lists(index: int, s: Sentence, mats: list[Mention], props: list[Mention], qs: list[Quantity],
+           cls: list[Clause], topics: list[tuple[Mention, ...]]) -> tuple[list[Measurement], set[Quantity]]:
+    """Lists of values: paired in order with a list of materials, phases or properties, else dropped."""
+    out: list[Measurement] = []
+    used: set[Quantity] = set()
+    for run in coordinated_runs(qs, s.text, LIST_JOIN):
+        if len(run) < 2:
+            continue
+        used.update(run)
+        out.extend(_pair(index, s, run, mats, props, cls, topics))
+    return out, used
+
+
+def _pair(index: int, s: Sentence, run: list[Quantity], mats: list[Mention], props: list[Mention],
+          cls: list[Clause], topics: list[tuple[Mention, ...]]) -> list[Measurement]:
+    text, n = s.text, len(run)
+    resp = _RESPECTIVELY.search(text, run[-1].end)
+    in_order = resp is not None
+    if resp is not None and re.search(r"\band\b", text[run[-1].end : resp.start()]):
+        return []  # "300 and 550 S cm-1 in Bi-doped and Sb-doped samples, respectively": the list is after
+    prop_runs = [r for r in coordinated_runs([p for p in props if p.end <= run[0].start], text) if len(r) == n]
+    if in_order and prop_runs and all(fits(p, q) for p, q in zip(prop_runs[-1], run)):
+        found = _material_for(text, run[0], prop_runs[-1][-1], mats, cls)  # "the gap and Tc of X are ..."
+        return [Measurement(index, m, p, q, METHOD, 0.75) for m, _ in found[:1] for p, q in zip(prop_runs[-1], run)]
+    fitting = [p for p in props if p.end <= run[0].start and all(fits(p, q) for q in run)]
+    if not fitting:
+        return []
+    prop = max(fitting, key=lambda p: p.end)
+    phases = [m for m in s.mentions if m.type == "SPL"]
+    items = [r for r in coordinated_runs(mats + phases, text) if len(r) == n and r[-1].end <= run[0].start]
+    if not items or not (in_order or items[-1][0].start > prop.end):
+        return []
+    chosen = items[-1]
+    if all(m.type == "MAT" for m in chosen):
+        return [Measurement(index, m, prop, q, METHOD, 0.8) for m, q in zip(chosen, run)]
+    if all(m.type == "SPL" for m in chosen):
+        owner = _phase_owner(run[0], cls, topics)
+        if owner is not None:
+            return [Measurement(index, Mention("MAT", ph.text, ph.start, ph.end, owner.key, METHOD, 0.6), prop, q,
+                                METHOD, 0.6) for ph, q in zip(chosen, run)]
     return []
 
 
-def _share_unit(qs: list[Quantity]) -> list[Quantity]:
-    """In "1.1, 1.4 and 2.0 eV" only the last number carries the unit; lend it to the others."""
-    if len(qs) < 2 or qs[-1].unit is None:
-        return qs
-    unit = qs[-1].unit
-    return [q if q.unit is not None else Quantity(q.text, q.start, q.end, q.value, unit, q.low, q.high, q.error) for q in qs]
+def _phase_owner(q: Quantity, cls: list[Clause], topics: list[tuple[Mention, ...]]) -> Mention | None:
+    """The material that phases belong to: this clause's subject, else that of the last sentences."""
+    clause = clause_at(cls, q.start)
+    candidates = [clause.subject] if clause is not None else []
+    candidates += list(reversed(topics[-2:]))
+    for subject in candidates:
+        if subject:
+            return subject[0] if len({m.key for m in subject}) == 1 else None
+    return None
 
 
-def _nearest(index: int, s: Sentence, mats: list[Mention], props: list[Mention]) -> list[Measurement]:
+def _dedupe(ms: list[Measurement]) -> list[Measurement]:
+    """One fact per material key, property and value ("Magnetite, Fe3O4, ..." is one material)."""
+    seen: set[tuple[str, str, int]] = set()
     out = []
-    for q in s.quantities:
-        fitting = [(unit_fits(p, q), p) for p in props]
-        known = [p for fit, p in fitting if fit]
-        open_ = [p for fit, p in fitting if fit is None]
-        pool, base = (known, 0.75) if known else (open_, 0.45)
-        if not pool:
-            continue
-        prop = min(pool, key=lambda p: _gap(p, q))
-        mat = min(mats, key=lambda m: _gap(m, prop) + (0 if m.start < q.start else 5))
-        conf = base - (0.15 if len(mats) > 1 else 0.0) - (0.1 if _gap(prop, q) > 60 else 0.0)
-        out.append(Measurement(index, mat, prop, q, METHOD, round(max(conf, 0.1), 2)))
+    for m in ms:
+        k = (m.material.key, m.property.key, m.quantity.start)
+        if k not in seen:
+            seen.add(k)
+            out.append(m)
     return out
-
-
-def _gap(a: Mention | Quantity, b: Mention | Quantity) -> int:
-    if a.end <= b.start:
-        return b.start - a.end
-    if b.end <= a.start:
-        return a.start - b.end
-    return 0

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from nlp.formula import BARE_ELEMENTS, canonical_key, looks_like_formula, parse_formula
 from nlp.lexicon import normalize_key
-from nlp.names import ELEMENT_NAMES, abbreviation_keys, material_names
+from nlp.names import ELEMENT_NAMES, abbreviation_keys, binary_name_formula, material_names
 from nlp.pieces import Piece
 
 
@@ -133,12 +133,18 @@ def compound_name_candidates(pieces: list[Piece]) -> list[Candidate]:
             k += 1
         if j > i and k > j:
             phrase = " ".join(p.fold for p in pieces[i:k])
-            key = names.get(phrase) or names.get(normalize_key(phrase)) or normalize_key(phrase)
+            key = names.get(phrase) or names.get(normalize_key(phrase)) or _binary_key(phrase) or normalize_key(phrase)
             out.append(Candidate(i, k - 1, "MAT", key, 2, 0.85))
             i = k
         else:
             i = max(j, i + 1)
     return out
+
+
+def _binary_key(phrase: str) -> str | None:
+    formula = binary_name_formula(phrase)
+    parsed = parse_formula(formula) if formula else None
+    return canonical_key(parsed) if parsed else None
 
 
 def _is_cation(p: Piece) -> bool:

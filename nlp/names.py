@@ -7,6 +7,8 @@ lower-cased name itself.
 """
 from __future__ import annotations
 
+import math
+import re
 from functools import lru_cache
 
 from nlp.formula import canonical_key, parse_formula
@@ -133,10 +135,11 @@ ABBREVIATIONS: dict[str, str | None] = {
     "ITO": None, "FTO": None, "AZO": None, "GZO": None, "IGZO": None, "YSZ": None,
     "ScSZ": None, "GDC": None, "SDC": None, "LSM": None, "LSCF": None, "LSGM": None,
     "PZT": None, "PLZT": None, "BST": None, "BFO": "BiFeO3", "BTO": "BaTiO3", "STO": "SrTiO3",
-    "LAO": "LaAlO3", "LSMO": None, "LCMO": None, "YBCO": None, "BSCCO": None, "DLC": None,
+    "LAO": "LaAlO3", "LSMO": None, "LCMO": None, "YBCO": "YBa2Cu3O7", "BSCCO": None, "DLC": None,
+    "BSCF": "Ba0.5Sr0.5Co0.8Fe0.2O3-δ",
     "YAG": "Y3Al5O12", "LuAG": "Lu3Al5O12", "YIG": "Y3Fe5O12", "GGG": "Gd3Ga5O12",
     "LFP": "LiFePO4", "LCO": "LiCoO2", "LMO": "LiMn2O4", "LTO": "Li4Ti5O12", "NMC": None,
-    "NCM": None, "NCA": None, "LLZO": None, "LATP": None, "LAGP": None,
+    "NCM": None, "NCA": None, "LLZO": "Li7La3Zr2O12", "LATP": None, "LAGP": None,
     "HAp": "Ca10(PO4)6(OH)2", "CNT": None, "CNTs": None, "MWCNT": None, "MWCNTs": None,
     "SWCNT": None, "SWCNTs": None, "rGO": None, "RGO": None, "GO": None, "MOF": None,
     "MOFs": None, "ZIF-8": None, "PMMA": None, "PVDF": None, "PTFE": None, "PDMS": None,
@@ -163,6 +166,99 @@ REAGENTS = frozenset(
     "acetonitrile|hexane|phenol|dimethylformamide|CTAB|SDS|P123|F127|EDTA|TEOS|TTIP|DMF|DMSO|"
     "THF|NMP".split("|")
 )
+
+
+# --- binary compound names: "tin selenide", "titanium dioxide", "trisilicon tetranitride" ---
+
+# Anion word stem -> (element, charge); "boride" has no fixed charge and needs a prefix.
+ANION_STEMS: dict[str, tuple[str, int | None]] = {
+    "oxide": ("O", 2), "sulfide": ("S", 2), "sulphide": ("S", 2), "selenide": ("Se", 2),
+    "telluride": ("Te", 2), "nitride": ("N", 3), "phosphide": ("P", 3), "arsenide": ("As", 3),
+    "antimonide": ("Sb", 3), "carbide": ("C", 4), "fluoride": ("F", 1), "chloride": ("Cl", 1),
+    "bromide": ("Br", 1), "iodide": ("I", 1), "hydride": ("H", 1), "boride": ("B", None),
+}
+COUNT_PREFIXES: dict[str, int] = {"mono": 1, "di": 2, "tri": 3, "tetra": 4, "penta": 5, "hexa": 6}
+# The usual charge of the commonest cations in their binary compounds, for names without
+# prefixes. Elements with two common charges (Fe, Cu, Co, Mn, V, Mo, W, Ge, Tl, Hg ...) are
+# left out on purpose: "iron oxide" or "copper sulfide" does not say which compound is meant.
+CATION_CHARGES: dict[str, int] = {
+    "H": 1, "Li": 1, "Na": 1, "K": 1, "Rb": 1, "Cs": 1, "Ag": 1,
+    "Be": 2, "Mg": 2, "Ca": 2, "Sr": 2, "Ba": 2, "Zn": 2, "Cd": 2, "Ni": 2, "Pb": 2, "Sn": 2,
+    "B": 3, "Al": 3, "Ga": 3, "In": 3, "Sc": 3, "Y": 3, "La": 3, "Bi": 3, "Sb": 3, "Cr": 3,
+    "Si": 4, "Ti": 4, "Zr": 4, "Hf": 4,
+}
+# Rock-salt interstitial nitrides and carbides (TiN, ZrC, NbN ...): one to one, whatever the charge.
+_ONE_TO_ONE = {"nitride": frozenset("Sc Ti Zr Hf V Nb Ta".split()), "carbide": frozenset("Ti Zr Hf V Nb Ta".split())}
+# Where charge counting holds for carbides (SiC, Al4C3, Be2C) and hydrides (LiH, MgH2); it
+# fails for CaC2, Cr3C2 or the superhydrides (LaH10), so those names keep their name key.
+_CARBIDE_CATIONS = frozenset("Si Al Be".split())
+_HYDRIDE_CATIONS = frozenset("Li Na K Rb Cs Be Mg Ca Sr Ba".split())
+# Layered monochalcogenides (GaSe, InSe, GaTe) are as common as the charge-balanced ones.
+_AMBIGUOUS_CHALCOGENIDES = frozenset("Ga In".split())
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6}
+
+
+def _counted(word: str, names: dict[str, str]) -> tuple[int | None, str] | None:
+    """"trioxide" -> (3, "oxide"), "oxide" -> (None, "oxide"), "diiron" -> (2, "iron")."""
+    if word in names:
+        return None, word
+    for prefix, n in COUNT_PREFIXES.items():
+        if word.startswith(prefix) and word[len(prefix):] in names:
+            return n, word[len(prefix):]
+        # the prefix's last vowel is dropped before a vowel: "monoxide", "tetroxide", "pentoxide"
+        rest = word[len(prefix) - 1:]
+        if word.startswith(prefix[:-1]) and rest[:1] in "aeiou" and rest in names:
+            return n, rest
+    return None
+
+
+def binary_name_formula(name: str) -> str | None:
+    """Formula of a binary compound name, or None when the name does not fix the stoichiometry.
+
+    "tin selenide" -> SnSe (charges), "titanium dioxide" -> TiO2 (prefix), "iron(III) oxide"
+    -> Fe2O3 (oxidation state); "iron oxide" -> None (Fe has two common charges).
+    """
+    words = name.lower().split()
+    if len(words) != 2:
+        return None
+    cation_word, anion_word = words
+    roman = re.fullmatch(r"([a-z]+)\((i{1,3}|iv|v|vi)\)", cation_word)
+    charge: int | None = None
+    if roman:
+        cation_word, charge = roman.group(1), _ROMAN[roman.group(2)]
+    cation = _counted(cation_word, _ELEMENT_LOOKUP)
+    anion = _counted(anion_word, _ANION_LOOKUP)
+    if cation is None or anion is None:
+        return None
+    (n_cat, cat_name), (n_an, stem) = cation, anion
+    el, (an_el, an_charge) = ELEMENT_NAMES[cat_name], ANION_STEMS[stem]
+    if anion_word == "pentoxide" and n_cat is None:
+        n_cat = 2  # "vanadium pentoxide" is V2O5 by long usage
+    if n_an is not None:
+        return _formula(el, n_cat or 1, an_el, n_an)
+    if n_cat is not None:
+        return None
+    if stem in _ONE_TO_ONE and el in _ONE_TO_ONE[stem] and charge is None:
+        return _formula(el, 1, an_el, 1)
+    if an_charge is None or (stem == "carbide" and el not in _CARBIDE_CATIONS):
+        return None
+    if stem == "hydride" and el not in _HYDRIDE_CATIONS:
+        return None
+    if an_el in ("S", "Se", "Te") and el in _AMBIGUOUS_CHALCOGENIDES and charge is None:
+        return None
+    charge = charge or CATION_CHARGES.get(el)
+    if charge is None:
+        return None
+    g = math.gcd(charge, an_charge)
+    return _formula(el, an_charge // g, an_el, charge // g)
+
+
+def _formula(cation: str, n_cat: int, anion: str, n_an: int) -> str:
+    return f"{cation}{n_cat if n_cat > 1 else ''}{anion}{n_an if n_an > 1 else ''}"
+
+
+_ELEMENT_LOOKUP: dict[str, str] = {n: n for n in ELEMENT_NAMES}
+_ANION_LOOKUP: dict[str, str] = {n: n for n in ANION_STEMS}
 
 
 def name_key(name: str, formula: str | None) -> str:

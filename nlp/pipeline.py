@@ -19,7 +19,7 @@ from nlp.registry import Tagger
 from nlp.sentences import split_sentences
 
 SENTENCES_METHOD = "sentences.rules.v1"
-QUANTITIES_METHOD = "quantities.v1"
+QUANTITIES_METHOD = "quantities.v2"
 
 
 @dataclass

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.context import abbreviation_candidates, ratio_candidates
+from nlp.context import abbreviation_candidates, ratio_candidates, structure_type_candidates
 from nlp.lexicon import case_sensitive, entries, plural
 from nlp.materials import (
     Candidate,
@@ -97,6 +97,13 @@ def _resolve(pieces: list[Piece], cands: list[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.first)
 
 
+def _uncrossed(phrases: list[Candidate], lexical: list[Candidate]) -> list[Candidate]:
+    """Compositional phrases that do not cut through a listed phrase: "rock salt structure" is
+    "rock salt" + "structure", never "rock" + "salt structure"."""
+    starts_before = [(c.first, c.last) for c in lexical if c.last > c.first]
+    return [p for p in phrases if not any(f < p.first <= l < p.last for f, l in starts_before)]
+
+
 def _merge_descriptors(chosen: list[Candidate]) -> list[Candidate]:
     """Adjacent descriptors form one: "porous" + "nanorods" -> "porous nanorods"."""
     out: list[Candidate] = []
@@ -137,10 +144,10 @@ class RuleTagger:
         cands += anion_candidates(pieces)
         cands += steel_grade_candidates(pieces)
         cands += ratio_candidates(pieces)
-        cands += phrase_candidates(pieces)
+        cands += _uncrossed(phrase_candidates(pieces), cands)
         cands += space_group_candidates(sentence, pieces)
         chosen = _resolve(pieces, cands)
-        extra = abbreviation_candidates(pieces, chosen)
+        extra = abbreviation_candidates(pieces, chosen) + structure_type_candidates(pieces, chosen)
         if extra:
             chosen = _resolve(pieces, extra + chosen)
         chosen = _merge_descriptors(chosen)

@@ -24,7 +24,7 @@ _add("energy", "eV"); _add("energy", "meV"); _add("energy", "keV"); _add("energy
 _add("energy", "J"); _add("energy", "kJ"); _add("energy", "mJ"); _add("energy", "µJ")
 _add("energy", "kcal"); _add("energy", "cal")
 # temperature
-_add("temperature", "K")
+_add("temperature", "K"); _add("temperature", "mK")
 _add("temperature", "°C", "° C", "ºC", "º C", "℃", "degC", "deg C", "oC", norm="°C")
 _add("temperature", "°F", norm="°F")
 # pressure and stress
@@ -56,11 +56,13 @@ for u in ("s", "ms", "µs", "ns", "ps", "fs", "min", "h"):
 _add("time", "hr", "hrs", "hours", "hour", norm="h"); _add("time", "minutes", "minute", "mins", norm="min")
 _add("time", "seconds", "second", "sec", norm="s"); _add("time", "days", "day", norm="d")
 # electrical
-for u in ("S", "mS", "µS", "V", "mV", "kV", "µV", "A", "mA", "µA", "nA", "F", "mF", "µF", "nF", "pF", "C"):
+for u in ("S", "mS", "µS", "V", "mV", "kV", "MV", "µV", "A", "mA", "µA", "nA", "kA", "MA", "F", "mF", "µF", "nF",
+          "pF", "C", "mC", "µC", "nC"):
     _add("electrical", u)
 _add("electrical", "Ω", "Ω", "ohm", "ohms", norm="Ω"); _add("electrical", "mΩ", norm="mΩ")
 _add("electrical", "kΩ", norm="kΩ"); _add("electrical", "MΩ", norm="MΩ")
 _add("electrical", "μV", norm="µV"); _add("electrical", "μA", norm="µA"); _add("electrical", "μF", norm="µF")
+_add("electrical", "μC", norm="µC")
 # power, frequency, magnetism, angle, misc
 for u in ("W", "mW", "µW", "kW", "MW"):
     _add("power", u)
@@ -97,6 +99,12 @@ COMPOUND_DIMENSIONS: dict[str, str] = {
     "kg m-3": "density", "emu g-1": "magnetization", "A m2 kg-1": "magnetization", "emu cm-3": "magnetization",
     "F g-1": "specific_capacitance", "mF cm-2": "areal_capacitance", "W kg-1": "power_density",
     "W h kg-1": "energy_density", "mA cm-2": "current_density", "A cm-2": "current_density",
+    "kA cm-2": "current_density", "MA cm-2": "current_density", "A m-2": "current_density",
+    "µC cm-2": "charge_density", "mC cm-2": "charge_density", "C m-2": "charge_density",
+    "MV cm-1": "electric_field", "kV cm-1": "electric_field", "V cm-1": "electric_field",
+    "V m-1": "electric_field", "kV mm-1": "electric_field", "cm-3": "number_density",
+    "m-3": "number_density", "K-1": "inverse_temperature", "kJ m-3": "energy_product",
+    "MJ m-3": "energy_product",
     "mA g-1": "current_rate", "A g-1": "current_rate", "mW cm-2": "power_density_area",
     "kJ mol-1": "molar_energy", "J mol-1": "molar_energy", "kcal mol-1": "molar_energy",
     "J g-1 K-1": "heat_capacity", "J kg-1 K-1": "heat_capacity", "J mol-1 K-1": "heat_capacity",

@@ -247,7 +247,7 @@ def test_units_must_fit_the_property() -> None:
     prop = Mention("PRO", "Tc", 4, 6, "critical temperature")
     sent = Sentence(text, 0, len(text), 0, None, (prop, mat), tuple(find_quantities(text)))
     ms = link_measurements([sent])
-    assert [(m.quantity.unit, m.method) for m in ms] == [("K", "facts.rules.v1")]
+    assert [(m.quantity.unit, m.method) for m in ms] == [("K", "facts.rules.v2")]
 
 
 def test_annotate_batches_across_documents_and_keeps_order() -> None:
@@ -268,7 +268,7 @@ def test_annotate_batches_across_documents_and_keeps_order() -> None:
     assert [d.doc_key for d in out] == [f"hash{i}" for i in range(5)]
     assert calls == [4, 4, 4, 3]
     assert all(len(d.sentences) == 3 for d in out)
-    assert out[0].pipeline == "sentences.rules.v1+ner.test.v0+quantities.v1+facts.rules.v1"
+    assert out[0].pipeline == "sentences.rules.v1+ner.test.v0+quantities.v2+facts.rules.v2"
 
 
 def test_annotate_keeps_empty_documents_in_order(tagger) -> None:
