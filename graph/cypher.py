@@ -16,7 +16,8 @@ MERGE_SENTENCES = """
 UNWIND $rows AS row
 MATCH (d:Document {id: row.doc})
 MERGE (s:Sentence {id: row.id})
-ON CREATE SET s.text = row.text, s.index = row.index, s.block = row.block, s.section = row.section
+ON CREATE SET s.text = row.text, s.index = row.index, s.block = row.block, s.section = row.section,
+    s.table = row.table
 MERGE (d)-[:HAS_SENTENCE]->(s)
 """
 
@@ -56,11 +57,59 @@ MATCH (d:Document {id: row.doc})
 MERGE (ms:Measurement {id: row.id})
 ON CREATE SET ms.value = row.value, ms.unit = row.unit, ms.text = row.text, ms.low = row.low,
     ms.high = row.high, ms.error = row.error, ms.material_text = row.material_text,
-    ms.method = row.method, ms.confidence = row.confidence
+    ms.method = row.method, ms.confidence = row.confidence, ms.si_value = row.si_value,
+    ms.si_unit = row.si_unit, ms.phase = row.phase, ms.descriptors = row.descriptors,
+    ms.characterization = row.characterization
 MERGE (mat)-[:HAS_MEASUREMENT]->(ms)
 MERGE (ms)-[:OF]->(p)
 MERGE (ms)-[:STATED_IN]->(s)
 MERGE (ms)-[:REPORTED_IN]->(d)
+"""
+
+# Synthesis recipes: (:Material)-[:SYNTHESIZED_BY]->(:Synthesis)-[:USES]->(:Material) and
+# (:Synthesis)-[:HAS_STEP {order}]->(:Operation)-[:STATED_IN]->(:Sentence). Ids are the document
+# key plus positions, so a re-run MERGEs onto the same nodes.
+MERGE_SYNTHESES = """
+UNWIND $rows AS row
+MATCH (d:Document {id: row.doc})
+MERGE (sy:Synthesis {id: row.id})
+ON CREATE SET sy.method = row.method, sy.confidence = row.confidence
+MERGE (sy)-[:REPORTED_IN]->(d)
+WITH sy, row
+WHERE row.target IS NOT NULL
+MATCH (t:Material {key: row.target})
+MERGE (t)-[r:SYNTHESIZED_BY]->(sy)
+ON CREATE SET r.text = row.target_text, r.sentence = row.target_sentence
+"""
+
+MERGE_USES = """
+UNWIND $rows AS row
+MATCH (sy:Synthesis {id: row.synthesis})
+MATCH (m:Material {key: row.material})
+MERGE (sy)-[u:USES]->(m)
+ON CREATE SET u.role = row.role, u.text = row.text, u.sentence = row.sentence
+"""
+
+MERGE_OPERATIONS = """
+UNWIND $rows AS row
+MATCH (sy:Synthesis {id: row.synthesis})
+MATCH (s:Sentence {id: row.sentence})
+MERGE (op:Operation {id: row.id})
+ON CREATE SET op.type = row.type, op.text = row.text, op.start = row.start, op.end = row.end,
+    op.temperature = row.temperature, op.temperature_text = row.temperature_text, op.time = row.time,
+    op.time_text = row.time_text, op.atmosphere = row.atmosphere
+MERGE (sy)-[:HAS_STEP {order: row.order}]->(op)
+MERGE (op)-[:STATED_IN]->(s)
+"""
+
+# One row per (host, dopant) pair, its sentences unioned in like aliases: re-runs add nothing.
+MERGE_DOPINGS = """
+UNWIND $rows AS row
+MATCH (h:Material {key: row.host})
+MERGE (el:Element {symbol: row.dopant})
+MERGE (h)-[r:DOPED_WITH]->(el)
+ON CREATE SET r.sentences = []
+SET r.sentences = r.sentences + [x IN row.sentences WHERE NOT x IN r.sentences]
 """
 
 # The one statement that is not idempotent by MERGE alone: co-mention counts grow per document.
@@ -125,6 +174,83 @@ DEMO_QUERIES = [
      "MATCH (m:Material)-[c:CO_MENTIONED]-(a:Application) RETURN a.key AS application, "
      "sum(c.documents) AS documents ORDER BY documents DESC, application LIMIT 5"),
 ]
+
+# `mattermine facts`: every property fact with its document, material, value and sentence.
+# Filters are parameters; a null filter matches everything.
+LIST_FACTS = """
+MATCH (m:Material)-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(p:Property),
+      (x)-[:STATED_IN]->(s:Sentence), (x)-[:REPORTED_IN]->(d:Document)
+WHERE ($property IS NULL OR p.key = $property) AND ($material IS NULL OR m.key = $material)
+RETURN d.path AS path, d.doi AS doi, x.material_text AS material, m.key AS material_key,
+       p.key AS property, x.value AS value, x.unit AS unit, x.si_value AS si_value, x.si_unit AS si_unit,
+       x.phase AS phase, x.method AS method, x.confidence AS confidence, s.text AS sentence
+ORDER BY property, material_key, value, path
+"""
+
+# -- discovery (word embeddings, issue 6) -----------------------------------------------------
+# Corpus export in pages: documents in id order (`$after` the last id seen; a null $year keeps
+# undated documents too, a set one keeps only documents dated up to it), then their sentences.
+DISCOVERY_DOCUMENTS = """
+MATCH (d:Document) WHERE id(d) > $after AND ($year IS NULL OR d.year <= $year)
+RETURN id(d) AS id, d.id AS doc, d.year AS year
+ORDER BY id LIMIT $limit
+"""
+DISCOVERY_SENTENCES = """
+UNWIND $docs AS doc
+MATCH (d:Document {id: doc})-[:HAS_SENTENCE]->(s:Sentence)
+RETURN d.id AS doc, s.index AS index, s.text AS text
+ORDER BY doc, index
+"""
+DISCOVERY_DOCUMENT_YEARS = "MATCH (d:Document) RETURN d.year AS year, count(*) AS documents ORDER BY year"
+DISCOVERY_MATERIALS = """
+MATCH (m:Material) WHERE id(m) > $after
+RETURN id(m) AS id, m.key AS key, m.aliases AS aliases
+ORDER BY id LIMIT $limit
+"""
+# How often each material is mentioned in documents up to $year (null: all): the baseline ranking.
+DISCOVERY_MENTION_COUNTS = """
+MATCH (d:Document)-[:HAS_SENTENCE]->(:Sentence)-[:MENTIONS]->(m:Material)
+WHERE $year IS NULL OR d.year <= $year
+RETURN m.key AS key, count(*) AS mentions
+"""
+# Materials already co-mentioned with the application anywhere in the corpus ("known"). $uids:
+# the application's entity uids under every label it may be tagged with ("thermoelectric" is a
+# Property in MatScholar's scheme, "solar cell" an Application).
+DISCOVERY_KNOWN = """
+MATCH (a:Entity)-[c:CO_MENTIONED]-(m:Material)
+WHERE a.uid IN $uids
+RETURN m.key AS key, sum(c.documents) AS documents
+"""
+# The first year each material shares a sentence with the application (dated documents only).
+DISCOVERY_FIRST_CO_MENTION = """
+MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[:MENTIONS]->(a:Entity)
+WHERE a.uid IN $uids AND d.year IS NOT NULL
+MATCH (s)-[:MENTIONS]->(m:Material)
+RETURN m.key AS key, min(d.year) AS first_year, count(DISTINCT d.id) AS documents
+"""
+# Applications (or properties such as "thermoelectric") most often sharing a sentence with a
+# material in documents dated after $year: the targets a historical validation can be scored on.
+DISCOVERY_LATER_APPLICATIONS = """
+MATCH (d:Document)-[:HAS_SENTENCE]->(s:Sentence)-[:MENTIONS]->(a:Entity), (s)-[:MENTIONS]->(:Material)
+WHERE d.year > $year AND any(label IN labels(a) WHERE label IN ['Application', 'Property'])
+RETURN a.key AS key, count(DISTINCT d.id) AS documents ORDER BY documents DESC, key LIMIT $limit
+"""
+# Ranked candidates: one edge per (material, application, model); a re-run updates it in place.
+WRITE_PREDICTIONS = """
+MERGE (a:Application {key: $application})
+ON CREATE SET a:Entity, a.uid = $uid, a.aliases = []
+WITH a
+UNWIND $rows AS row
+MATCH (m:Material {key: row.material})
+MERGE (m)-[p:PREDICTED_FOR {model: $model}]->(a)
+SET p.score = row.score, p.rank = row.rank
+"""
+# Predictions of the same model and application that the new ranking no longer holds.
+DELETE_STALE_PREDICTIONS = """
+MATCH (m:Material)-[p:PREDICTED_FOR {model: $model}]->(a:Application {key: $application})
+WHERE NOT m.key IN $keep
+DELETE p
+"""
 
 FALKORDB_INDEXES = "CALL db.indexes()"
 NEO4J_DELETE_ALL = "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"

@@ -10,6 +10,12 @@ from user strings; every value travels as a parameter.
     (:Material)-[:HAS_MEASUREMENT]->(:Measurement {id, value, unit, ...})-[:OF]->(:Property)
     (:Measurement)-[:STATED_IN]->(:Sentence), (:Measurement)-[:REPORTED_IN]->(:Document)
     (:Entity)-[:CO_MENTIONED {sentences, documents}]->(:Entity)   (a.uid < b.uid, one a Material)
+    (:Measurement {si_value, si_unit, phase, descriptors, characterization})   (context of a fact)
+    (:Material)-[:SYNTHESIZED_BY {text, sentence}]->(:Synthesis {id, method, confidence})
+      -[:USES {role, text, sentence}]->(:Material)          (role: precursor | solvent)
+    (:Synthesis)-[:HAS_STEP {order}]->(:Operation {id, type, text, temperature, time, atmosphere})
+      -[:STATED_IN]->(:Sentence);  (:Synthesis)-[:REPORTED_IN]->(:Document)
+    (:Material)-[:DOPED_WITH {sentences}]->(:Element)
 
 Every entity node carries its own label plus `:Entity`, with `uid` = "<Label>:<key>", so that
 relationships between entities of any type are written with one label-free query.
@@ -34,8 +40,11 @@ SENTENCE = "Sentence"
 ELEMENT = "Element"
 MEASUREMENT = "Measurement"
 ENTITY = "Entity"
+SYNTHESIS = "Synthesis"
+OPERATION = "Operation"
 
-NODE_LABELS: tuple[str, ...] = (DOCUMENT, SENTENCE, ELEMENT, MEASUREMENT, ENTITY, *ENTITY_LABELS.values())
+NODE_LABELS: tuple[str, ...] = (DOCUMENT, SENTENCE, ELEMENT, MEASUREMENT, ENTITY, *ENTITY_LABELS.values(),
+                                SYNTHESIS, OPERATION)
 
 REL_TYPES: tuple[str, ...] = (
     "HAS_SENTENCE",
@@ -46,6 +55,10 @@ REL_TYPES: tuple[str, ...] = (
     "STATED_IN",
     "REPORTED_IN",
     "CO_MENTIONED",
+    "SYNTHESIZED_BY",
+    "USES",
+    "HAS_STEP",
+    "DOPED_WITH",
 )
 
 
@@ -66,6 +79,8 @@ KEYS: tuple[Key, ...] = (
     Key(ENTITY, "uid"),
     *(Key(label, "key") for label in ENTITY_LABELS.values()),
     Key(DOCUMENT, "doi", unique=False),
+    Key(SYNTHESIS, "id"),
+    Key(OPERATION, "id"),
 )
 
 

@@ -1,7 +1,7 @@
 """Assembling a ParsedDocument from blocks met in reading order, the same way for every format."""
 from __future__ import annotations
 
-from ingest.normalize import clean_text, is_abstract_heading, is_references_heading
+from ingest.normalize import clean_text, is_abstract_heading, is_references_heading, join_lines
 from ingest.records import Metadata, ParsedDocument, Paragraph, Table
 
 
@@ -65,6 +65,14 @@ class DocumentBuilder:
         if text and text not in self._captions:
             self._captions.append(text)
 
+    def extend_caption(self, text: str) -> None:
+        """Append to the caption added last (a caption the source splits in pieces)."""
+        text = clean_text(text)
+        if text and self._captions:
+            self._captions[-1] = join_lines([self._captions[-1], text])
+        elif text:
+            self.caption(text)
+
     def table(self, table: Table) -> None:
         self._tables.append(table)
 
@@ -76,7 +84,8 @@ class DocumentBuilder:
         return any(p.kind == "abstract" for p in self._paragraphs)
 
     def build(
-        self, *, source_path: str, content_hash: str, format: str, reader: str, metadata: Metadata
+        self, *, source_path: str, content_hash: str, format: str, reader: str, metadata: Metadata,
+        declined: tuple[tuple[str, str], ...] = (), warnings: tuple[str, ...] = (), pages: int | None = None,
     ) -> ParsedDocument:
         return ParsedDocument(
             source_path=source_path,
@@ -88,4 +97,7 @@ class DocumentBuilder:
             paragraphs=tuple(self._paragraphs),
             tables=tuple(self._tables),
             captions=tuple(self._captions),
+            declined=declined,
+            warnings=warnings,
+            pages=pages,
         )

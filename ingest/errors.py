@@ -28,6 +28,13 @@ class TooLarge(ReadError):
         super().__init__(message, stage="limits", path=path)
 
 
+class TooComplex(ReadError):
+    """The document is over a structural cap (pages, nesting depth, number of elements)."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message, stage="limits", path=path)
+
+
 class NoTextLayer(ReadError):
     """A PDF whose pages carry no text at all: a scan without OCR, usually."""
 

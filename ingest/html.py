@@ -1,7 +1,8 @@
-"""Generic HTML reader for publisher full-text pages (RSC, ACS, any page with citation_* meta tags).
+"""HTML reading: pick a publisher reader by content (ingest.html_readers), then walk the page.
 
-Metadata comes from the <meta> tags publishers add for indexers; the body comes from the
-element that holds most of the page's running text, walked in document order.
+Metadata comes from the <meta> tags publishers add for indexers, or from the reader's selectors;
+the body comes from the reader's content element or else the element that holds most of the
+page's running text, walked in document order.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from ingest.html_text import (
     link_density,
     tokens,
 )
+from ingest.html_readers import HTML_READERS, GenericHtml, HtmlPage
+from ingest.limits import DEFAULT_LIMITS, Limits, check_tree
 from ingest.normalize import (
     clean_doi,
     clean_text,
@@ -31,8 +34,6 @@ from ingest.normalize import (
 )
 from ingest.records import Metadata, ParsedDocument
 from ingest.tables import html_rows, make_table
-
-READER = "html.generic.v1"
 
 _REF_TOKENS = frozenset(
     {"ref", "refs", "reference", "references", "reflist", "bib", "bibl", "biblist", "bibliography",
@@ -50,48 +51,67 @@ _ABSTRACT_LABEL = re.compile(r"^abstract\s*[:.]?\s*", re.IGNORECASE)
 _MIN_PROSE_RUN = 25  # characters: shorter text runs are mostly link labels and buttons
 _ROOT_SHARE = 0.85  # descend into a child while it holds this share of the page's prose
 _FRONT_MATTER_CHARS = 150
-_TITLE_KEYS = ("citation_title", "dc.title", "og:title", "prism.title", "twitter:title")
-_DOI_KEYS = ("citation_doi", "dc.identifier", "prism.doi", "bepress_citation_doi", "doi")
-_DATE_KEYS = (
-    "citation_publication_date", "citation_date", "dc.date", "citation_online_date",
-    "prism.publicationdate", "article:published_time", "dc.date.issued",
-)
 
 
-def read_html(data: bytes, *, source_path: str, content_hash: str) -> ParsedDocument:
+def read_html(
+    data: bytes, *, source_path: str, content_hash: str, limits: Limits = DEFAULT_LIMITS
+) -> ParsedDocument:
     root = _parse(data, source_path)
-    metas = _meta_tags(root)
-    title = _title(root, metas)
+    check_tree(root, limits, source_path)
+    page = HtmlPage(root, _meta_tags(root))
+    declined: list[tuple[str, str]] = []
+    for reader in HTML_READERS:
+        reason = reader.detect(page)
+        if reason is None:
+            break
+        declined.append((reader.name, reason))
+    return _read_page(page, reader, source_path=source_path, content_hash=content_hash, declined=declined)
+
+
+def _read_page(
+    page: HtmlPage, reader: GenericHtml, *, source_path: str, content_hash: str,
+    declined: list[tuple[str, str]],
+) -> ParsedDocument:
+    root, metas = page.root, page.metas
+    title = _title(page, reader)
+    authors = _authors(page, reader)
+    journal = reader.journal(page)
     body = root.find("body")
     if body is None:
         body = root
-    for el in list(body.iter(*JUNK_TAGS)):
+    doi = reader.doi(page) or _doi_link(body)
+    for el in [*body.iter(*JUNK_TAGS), *page.all(reader.drop_xpath), *page.all(reader.references_xpath)]:
         if el.getparent() is not None:
             el.drop_tree()
 
-    abstract_el = _abstract_element(body)
+    abstract_el = page.first(reader.abstract_xpath)
+    if abstract_el is None or not _abstract_text(abstract_el):
+        abstract_el = _abstract_element(body)
     abstract = _abstract_text(abstract_el) if abstract_el is not None else None
-    content = _content_root(body)
+    content = page.first(reader.content_xpath)
+    if content is None or not _contains(body, content):
+        content = _content_root(body)
 
     builder = DocumentBuilder()
-    walker = _Walker(builder, content, abstract_el, title)
+    walker = _Walker(builder, content, abstract_el, title, set(page.all(reader.caption_xpath)))
     if abstract and not _contains(content, abstract_el):
         builder.paragraph(abstract, "abstract")
     walker.walk(content)
     walker.finish()
 
     if abstract is None:
-        abstract = builder.abstract_text() or _first(metas, ("citation_abstract", "dc.description", "description"))
+        abstract = builder.abstract_text() or page.meta(*reader.abstract_meta)
     metadata = Metadata(
         title=title,
-        doi=_doi(metas, body),
-        authors=_authors(metas),
-        journal=_first(metas, ("citation_journal_title", "prism.publicationname", "dc.source")),
-        year=next((y for k in _DATE_KEYS for y in map(find_year, metas.get(k, ())) if y), None),
+        doi=doi,
+        authors=authors,
+        journal=journal,
+        year=next((y for k in reader.date_meta for y in map(find_year, metas.get(k, ())) if y), None),
         abstract=clean_text(abstract) if abstract else None,
     )
     return builder.build(
-        source_path=source_path, content_hash=content_hash, format="html", reader=READER, metadata=metadata
+        source_path=source_path, content_hash=content_hash, format="html", reader=reader.name,
+        metadata=metadata, declined=tuple(declined),
     )
 
 
@@ -118,34 +138,41 @@ def _meta_tags(root: etree._Element) -> dict[str, list[str]]:
     return metas
 
 
-def _first(metas: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
-    return next((metas[k][0] for k in keys if metas.get(k)), None)
-
-
-def _title(root: etree._Element, metas: dict[str, list[str]]) -> str | None:
-    title = _first(metas, _TITLE_KEYS)
+def _title(page: HtmlPage, reader: GenericHtml) -> str | None:
+    title = page.meta(*reader.title_meta)
     if title:
         return title
+    el = page.first(reader.title_xpath)
+    if el is not None and block_text(el):
+        return block_text(el)
     for tag in ("h1", "title"):
-        el = next(root.iter(tag), None)
+        el = next(page.root.iter(tag), None)
         if el is not None and clean_text(el.text_content()):
             return clean_text(el.text_content())
     return None
 
 
-def _authors(metas: dict[str, list[str]]) -> tuple[str, ...]:
-    for key in ("citation_author", "dc.creator", "author"):
-        if metas.get(key):
-            return tuple(dict.fromkeys(metas[key]))
-    return ()
+def _authors(page: HtmlPage, reader: GenericHtml) -> tuple[str, ...]:
+    for key in reader.author_meta:
+        if page.metas.get(key):
+            return tuple(dict.fromkeys(page.metas[key]))
+    names = [_name_text(el) for el in page.all(reader.author_xpath)]
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
-def _doi(metas: dict[str, list[str]], body: etree._Element) -> str | None:
-    for key in _DOI_KEYS:
-        for value in metas.get(key, ()):
-            doi = clean_doi(value)
-            if doi:
-                return doi
+def _name_text(el: etree._Element) -> str:
+    """A person's name: the element's text up to the first line break (LaTeXML puts the
+    affiliation after a <br> inside the same element)."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == "br":
+            break
+        parts.append(inline_text(child))
+        parts.append(child.tail or "")
+    return clean_text("".join(parts))
+
+
+def _doi_link(body: etree._Element) -> str | None:
     # No meta tag: the first doi.org link outside reference lists names the article itself.
     for link in body.iter("a"):
         href = link.get("href") or ""
@@ -221,10 +248,11 @@ class _Walker:
 
     def __init__(
         self, builder: DocumentBuilder, root: etree._Element, abstract_el: etree._Element | None,
-        title: str | None,
+        title: str | None, captions: set[etree._Element],
     ) -> None:
         self.builder = builder
         self.abstract_el = abstract_el
+        self.captions = captions
         self.title_key = _key(title or "")
         self.pending_table_caption: str | None = None
         self.has_block = _elements_with_block_descendants(root)
@@ -250,6 +278,9 @@ class _Walker:
         if el is self.abstract_el:
             self._flush_pending()
             self.builder.paragraph(_abstract_text(el) or "", "abstract")
+            return
+        if el in self.captions:
+            self._caption(block_text(el))
             return
         if self._skip(el):
             return
@@ -318,8 +349,11 @@ class _Walker:
         table = make_table(caption, rows, header_rows)
         if table is None:
             # Layout tables hold figures (RSC) or equations: keep a figure caption, drop the rest.
+            marked = [c for c in el.iter() if c in self.captions]
             text = clean_text(" ".join(c.text for row in rows for c in row))
-            if _CAPTION_START.match(text):
+            for caption_el in marked:
+                self._caption(block_text(caption_el))
+            if not marked and _CAPTION_START.match(text):
                 self._caption(text)
             return
         self.pending_table_caption = None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Set as AbstractSet
 
 # Only the Latin ligature code points get NFKC: normalising whole strings would also fold
 # superscripts, subscripts and other compatibility characters that carry meaning in formulas.
@@ -16,23 +16,28 @@ _DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"'<>]+")
 _LABELLED_DOI_RE = re.compile(r"(?:doi\s*[:.]?\s*|doi\.org/)(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
 _COMPACT_DATE_RE = re.compile(r"^\s*(1[6-9]\d\d|20\d\d)[01]\d[0-3]\d\s*$")
 _YEAR_RE = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
+_RING_A = re.compile("\u02da ?A(?![a-z])")
 _HYPHENS = ("-", "\u2010")
+_COMPOUND_RE = re.compile(r"(?<![\w-])[a-z]{2,}(?:-[a-z]{2,})+(?![\w-])")
 
 
 def clean_text(text: str) -> str:
-    """Collapse every run of whitespace to one space, strip the ends, expand ligatures."""
-    return " ".join(text.translate(_TRANSLATE).split())
+    """Collapse every run of whitespace to one space, strip the ends, expand ligatures, and
+    put LaTeX's ring-accent-then-A ("˚A", from \\AA in PDFs) together as "Å"."""
+    text = " ".join(text.translate(_TRANSLATE).split())
+    return _RING_A.sub("\u00c5", text) if "\u02da" in text else text
 
 
-def join_lines(lines: Iterable[str]) -> str:
+def join_lines(lines: Iterable[str], compounds: AbstractSet[str] = frozenset()) -> str:
     """Join the lines of one paragraph, repairing words hyphenated at a line end
-    ("super-" + "conductivity") when both halves are lower-case; other hyphens are kept."""
+    ("super-" + "conductivity") when both halves are lower-case; other hyphens are kept, and so
+    is the hyphen of a compound in `compounds` ("well-known", seen whole elsewhere in the text)."""
     out = ""
     for raw in lines:
         line = clean_text(raw)
         if not line:
             continue
-        if out.endswith(_HYPHENS) and _is_split_word(out, line):
+        if out.endswith(_HYPHENS) and _is_split_word(out, line) and not _is_compound(out, line, compounds):
             out = out[:-1] + line
         elif out.endswith(_HYPHENS) and not out[:-1].endswith(" "):
             out = out + line  # "Cu-" + "intercalated": a real hyphen, broken at the line end
@@ -41,6 +46,23 @@ def join_lines(lines: Iterable[str]) -> str:
         else:
             out = line
     return out
+
+
+def _is_compound(before: str, after: str, compounds: AbstractSet[str]) -> bool:
+    if not compounds:
+        return False
+    left = before[:-1].rsplit(" ", 1)[-1].lower()
+    right = re.match(r"[^\W\d_]+", after)
+    return right is not None and f"{left}-{right.group(0).lower()}" in compounds
+
+
+def hyphenated_compounds(texts: Iterable[str]) -> frozenset[str]:
+    """Lower-case words with a hyphen inside a line ("well-known", "first-principles"): the
+    writer's spelling, to keep when the same word is broken at a line end."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(m.group(0).lower() for m in _COMPOUND_RE.finditer(text))
+    return frozenset(found)
 
 
 def _is_split_word(before: str, after: str) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
+from ingest.records import Table
+
 
 @dataclass(frozen=True)
 class Line:
@@ -14,6 +16,7 @@ class Line:
     y0: float
     x1: float
     y1: float
+    plain: str | None = None  # the text without sub- and superscripts, when it has any
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,22 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A straight ruled line (or a thin filled rectangle) drawn on the page: table rules."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def horizontal(self) -> bool:
+        return self.x1 - self.x0 >= self.y1 - self.y0
+
+
+@dataclass(frozen=True)
 class PdfContent:
-    pages: tuple[tuple[Block, ...], ...]
+    pages: tuple[tuple[Block, ...], ...]  # text boxes in reading order, tables' cells left out
     info: dict[str, str] = field(default_factory=dict)  # the document information dictionary
+    tables: tuple[tuple[Table, ...], ...] = ()  # per page, top to bottom
+    warnings: tuple[str, ...] = ()

@@ -1,5 +1,5 @@
 """From PDF text boxes to a ParsedDocument: running headers and page numbers out, title by font
-size, abstract, headings, captions and paragraphs, with the reference list kept out of the body.
+size, authors, DOI, year and abstract here; headings, captions and paragraphs in ingest.pdf_body.
 
 Every rule here is a heuristic tuned on real journal layouts (APS, IOP, RSC, Nature, Scientific
 Reports, REVTeX preprints, OCR'd scans); each says in a comment which layout it is for.
@@ -10,47 +10,32 @@ import re
 from collections import Counter
 
 from ingest.builder import DocumentBuilder
-from ingest.normalize import clean_doi, clean_text, find_doi, is_references_heading, join_lines, strip_numbering
+from ingest.normalize import (
+    clean_doi,
+    clean_text,
+    find_doi,
+    join_lines,
+)
 from ingest.pdf_blocks import Block, Line, PdfContent
+from ingest.pdf_body import SENTENCE_END, BodyWalker, capitalised, heading_like, is_prose, touching
+from ingest.pdf_front import cover_authors, find_authors
 from ingest.records import Metadata, ParsedDocument
 
-_CAPTION = re.compile(
-    r"^(fig(ure)?s?\.?|table|scheme|chart|plate)\s*(s?\d+|[IVX]+)[a-z]?(?P<punct>\s*[.:|\u2014\u2013])?",
-    re.IGNORECASE,
-)
-_NUMBERED = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[A-H])[.)]?\s+\S")
 _ABSTRACT_LABEL = re.compile(r"^abstract\b[\s:.\u2014\u2013-]*", re.IGNORECASE)
-# "[1] X. L. Qi ..." (APS, REVTeX), "1) Y. Kamihara ..." (JPSJ), "1. Beille, J., ..." (older journals)
-_REFERENCE_START = re.compile(r"^\[1\]\s*\S|^1\)\s+[A-Z]\S*\s|^1\.\s+[A-Z][\w'\-]+,\s+[A-Z]\.")
-_KEYWORDS = re.compile(r"^(key\s*words|pacs|subject areas)\b", re.IGNORECASE)
 _TITLE_NOISE = re.compile(
     r"doi|https?:|www\.|©|copyright|arxiv|journal|received|accepted|published|typeset|volume|issn|"
     r"licen[cs]e|downloaded|cite this|preprint|submitted|manuscript|open access|research article",
     re.IGNORECASE,
-)
-_KNOWN_HEADINGS = frozenset(
-    {"introduction", "background", "results", "discussion", "results and discussion", "methods",
-     "materials and methods", "experimental", "experimental section", "experimental details",
-     "experimental methods", "theory", "model", "conclusion", "conclusions", "summary", "outlook",
-     "summary and outlook", "acknowledgments", "acknowledgements", "acknowledgment", "acknowledgement",
-     "appendix", "data availability", "code availability", "author contributions", "competing interests",
-     "conflicts of interest", "conflict of interest", "additional information", "funding",
-     "supplementary information", "supplementary material", "computational details", "abstract"}
-)
-# Headings after which a paper goes on with its own text once the reference list is over.
-_AFTER_REFERENCES = frozenset(
-    {"acknowledgments", "acknowledgements", "acknowledgment", "acknowledgement", "methods", "appendix",
-     "appendices", "data availability", "code availability", "author contributions", "competing interests",
-     "conflicts of interest", "additional information", "funding", "supplementary information",
-     "supplementary material"}
 )
 _YEAR_LABELS = tuple(
     re.compile(label + r"[^\n]{0,40}?\b((?:19|20)\d\d)\b", re.IGNORECASE)
     for label in (r"\bpublished\b", r"\bpublication date\s", r"\baccepted\b", r"©|\(c\)\s|copyright", r"\breceived\b")
 ) + (re.compile(r"\(((?:19|20)\d\d)\)\s*\d+\s*:\s*\d+"),)  # Nature-style footer "(2020) 10:1592"
 _MARGIN_TOP = 0.85  # share of page height above which a box is in the header band
+_EDGE_TOP = 0.95  # boxes wholly above this share of the height, or below _EDGE_BOTTOM, are furniture
+_EDGE_BOTTOM = 0.065
+_LINE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 _MARGIN_BOTTOM = 0.12
-_SENTENCE_END = (".", "!", "?", ":")
 
 
 def build_document(content: PdfContent, *, source_path: str, content_hash: str, reader: str) -> ParsedDocument:
@@ -60,19 +45,25 @@ def build_document(content: PdfContent, *, source_path: str, content_hash: str, 
     running = _running_blocks(blocks, len(content.pages))
     body_size = _body_size(blocks)
     title, title_blocks = _title(blocks, running, first_page, body_size, content.info)
+    title = capitalised(title) if title else title
     order = [i for i in range(len(blocks)) if i not in running and i not in title_blocks]
     abstract = _Abstract.find(blocks, order, first_page, body_size)
 
     builder = DocumentBuilder()
-    _Body(builder, blocks, body_size).walk(order, abstract)
+    walker = BodyWalker(builder, blocks, body_size)
+    walker.walk(order, abstract.text if abstract else None, abstract.end if abstract else 0)
+    for table in (t for page in content.tables for t in page):
+        builder.table(table)
     metadata = Metadata(
         title=title,
         doi=_doi(content, raw_first, first_page),
+        authors=find_authors(blocks, title_blocks) or _cover_authors(blocks, first_page),
         year=_year(raw_first),
         abstract=abstract.text if abstract else builder.abstract_text(),
     )
     return builder.build(
-        source_path=source_path, content_hash=content_hash, format="pdf", reader=reader, metadata=metadata
+        source_path=source_path, content_hash=content_hash, format="pdf", reader=reader, metadata=metadata,
+        warnings=content.warnings, pages=len(content.pages),
     )
 
 
@@ -84,6 +75,10 @@ def _noise(block: Block) -> bool:
         return True  # page numbers, equation numbers, axis ticks
     if len(block.lines) >= 3 and sum(len(line.text) for line in block.lines) <= 2 * len(block.lines):
         return True  # text set vertically, one letter per line (the arXiv stamp in the margin)
+    if all(_LINE_NUMBER.match(line.text) for line in block.lines):
+        return True  # the line numbers of a manuscript
+    if len(block.lines) <= 2 and (block.y0 > _EDGE_TOP * block.page_height or block.y1 < _EDGE_BOTTOM * block.page_height):
+        return True  # a line in the page's outer edge: journal footer, licence line, download stamp
     return block.size < 4.0  # invisible or microscopic text
 
 
@@ -149,6 +144,13 @@ def _title(
     return None, set()
 
 
+def _cover_authors(blocks: list[Block], first_page: int) -> tuple[str, ...]:
+    for block in blocks:
+        if block.page == first_page and clean_text(block.lines[0].text).lower() == "authors":
+            return cover_authors(block)
+    return ()
+
+
 def _same_size_runs(blocks: list[Block], page: list[int]) -> list[tuple[float, list[tuple[int, Line]]]]:
     """Consecutive lines of one font size, also across neighbouring boxes."""
     runs: list[tuple[float, list[tuple[int, Line]]]] = []
@@ -156,7 +158,7 @@ def _same_size_runs(blocks: list[Block], page: list[int]) -> list[tuple[float, l
     for i in page:
         for n, line in enumerate(blocks[i].lines):
             same = runs and abs(runs[-1][0] - line.size) <= 0.5
-            adjacent = n > 0 or (last_box == i - 1 and _touching(blocks[i - 1], blocks[i]))
+            adjacent = n > 0 or (last_box == i - 1 and touching(blocks[i - 1], blocks[i]))
             if same and adjacent:
                 runs[-1][1].append((i, line))
             else:
@@ -188,12 +190,6 @@ def _title_cluster(
         else:
             rows.append([item])
     return [item for row in rows for item in sorted(row, key=lambda it: it[1].x0)]
-
-
-def _touching(upper: Block, lower: Block) -> bool:
-    gap = upper.y0 - lower.y1
-    overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
-    return upper.page == lower.page and -2 <= gap <= 1.5 * upper.size and overlap > 0
 
 
 def _doi(content: PdfContent, first_text: str, first_page: int) -> str | None:
@@ -245,7 +241,7 @@ class _Abstract:
         for k in early:
             block = blocks[order[k]]
             text = join_lines(line.text for line in block.lines)
-            if block.page == first_page and len(text.split()) >= 30 and _is_prose(text):
+            if block.page == first_page and len(text.split()) >= 30 and is_prose(text):
                 return cls._extend(blocks, order, k, k + 1, text)
         return None
 
@@ -257,8 +253,8 @@ class _Abstract:
             nxt = blocks[order[end]]
             nxt_text = join_lines(line.text for line in nxt.lines)
             same_look = nxt.page == last.page and abs(nxt.size - last.size) <= 0.3 and abs(nxt.x0 - last.x0) <= 6
-            same_look = same_look and nxt.bold == last.bold and not _heading_like(nxt_text, nxt.bold, 0.0, len(nxt.lines))
-            continues = not text.endswith(_SENTENCE_END) or nxt_text[:1].islower()
+            same_look = same_look and nxt.bold == last.bold and not heading_like(nxt_text, nxt.bold, 0.0, len(nxt.lines))
+            continues = not text.endswith(SENTENCE_END) or nxt_text[:1].islower()
             if not (same_look and continues and nxt.y1 <= last.y0 + 2):
                 break
             text = join_lines([text, nxt_text])
@@ -267,159 +263,3 @@ class _Abstract:
         return cls(start, end, text)
 
 
-# --- the body --------------------------------------------------------------------------------------
-
-class _Body:
-    def __init__(self, builder: DocumentBuilder, blocks: list[Block], body_size: float) -> None:
-        self.builder = builder
-        self.blocks = blocks
-        self.body_size = body_size
-        self.pending: str | None = None  # a paragraph that may continue in the next column or page
-
-    def walk(self, order: list[int], abstract: _Abstract | None) -> None:
-        start = 0
-        if abstract is not None:
-            # Everything before the abstract on the opening pages is front matter: journal
-            # banner, authors, affiliations, dates, a repository cover page.
-            self.builder.paragraph(abstract.text, "abstract")
-            start = abstract.end
-        k = start
-        while k < len(order):
-            k = self._block(order, k)
-        self._flush()
-
-    def _block(self, order: list[int], k: int) -> int:
-        block = self.blocks[order[k]]
-        first = clean_text(block.lines[0].text)
-        if _REFERENCE_START.match(first):
-            self._flush()
-            self.builder.references()  # REVTeX and APS lists start "[1] ..." with no heading
-            return k + 1
-        if is_references_heading(first):
-            self._flush()
-            self.builder.heading(first)
-            return k + 1
-        if self._is_caption(first, block):
-            return self._caption(order, k)
-        if _KEYWORDS.match(first):
-            return k + 1
-        heading = self._heading(block)
-        if heading and self._prose_follows(order, k):
-            self._heading_text(heading)
-            return k + 1
-        lines = list(block.lines)
-        if len(lines) >= 2 and self._is_run_in_heading(lines[0], lines[1]):
-            self._heading_text(clean_text(lines[0].text))
-            lines = lines[1:]
-        text = join_lines(line.text for line in lines)
-        if block.size >= 0.7 * self.body_size and _is_prose(text):
-            self._paragraph(text)
-        return k + 1
-
-    def _prose_follows(self, order: list[int], k: int, window: int = 6) -> bool:
-        """A heading introduces running text; bold or large labels inside figures do not."""
-        for i in order[k + 1:k + 1 + window]:
-            block = self.blocks[i]
-            text = join_lines(line.text for line in block.lines)
-            if abs(block.size - self.body_size) <= 1.0 and _is_prose(text) and not _CAPTION.match(text):
-                return True
-        return False
-
-    def _heading_text(self, text: str) -> None:
-        if self.builder.in_references and strip_numbering(text).lower().rstrip(".:") not in _AFTER_REFERENCES:
-            return  # a bold line inside the reference list does not end it
-        self._flush()
-        self.builder.heading(text)
-
-    def _paragraph(self, text: str) -> None:
-        # A paragraph cut by a column or page break resumes in lower case after a line without
-        # a full stop; glue the halves back together.
-        if self.pending and not self.pending.endswith(_SENTENCE_END) and text[:1].islower():
-            self.pending = join_lines([self.pending, text])
-            return
-        self._flush()
-        self.pending = text
-
-    def _flush(self) -> None:
-        if self.pending:
-            self.builder.paragraph(self.pending)
-            self.pending = None
-
-    def _is_caption(self, first: str, block: Block) -> bool:
-        match = _CAPTION.match(first)
-        if not match:
-            return False
-        # "Fig. 1 | ...", "FIG. 1. ...", "Table 2: ..." are captions; "Figure 1 shows ..." in body
-        # type is running text, while RSC sets "Fig. 1 TEM images ..." in a smaller font.
-        return bool(match.group("punct")) or block.size < self.body_size - 0.3
-
-    def _caption(self, order: list[int], k: int) -> int:
-        block = self.blocks[order[k]]
-        parts = [join_lines(line.text for line in block.lines)]
-        last = block
-        k += 1
-        if len(parts[0].split()) <= 3 and k < len(order):
-            # A bare label ("Fig. 1.") set in its own box beside the caption text (JPSJ).
-            nxt = self.blocks[order[k]]
-            if nxt.page == block.page and abs(nxt.size - block.size) <= 0.6:
-                parts.append(join_lines(line.text for line in nxt.lines))
-                last = nxt
-                k += 1
-        while k < len(order) and block.size < self.body_size - 0.3:
-            nxt = self.blocks[order[k]]
-            if not (nxt.page == last.page and abs(nxt.size - last.size) <= 0.2 and _touching(last, nxt)):
-                break
-            parts.append(join_lines(line.text for line in nxt.lines))
-            last = nxt
-            k += 1
-        self.builder.caption(join_lines(parts))
-        return k
-
-    def _heading(self, block: Block) -> str | None:
-        if len(block.lines) > 3 or block.size < self.body_size - 0.5:
-            return None
-        text = join_lines(line.text for line in block.lines)
-        return text if _heading_like(text, block.bold, block.size - self.body_size, len(block.lines)) else None
-
-    def _is_run_in_heading(self, line: Line, nxt: Line) -> bool:
-        """A bold first line over plain text (Nature, RSC) or a numbered capitalised one (APS)."""
-        text = clean_text(line.text)
-        if line.size < self.body_size - 0.5 or len(text) > 80 or text.endswith(_SENTENCE_END):
-            return False
-        if line.bold and not nxt.bold:
-            return _heading_like(text, True, line.size - self.body_size, 1)
-        numbered_caps = bool(_NUMBERED.match(text)) and strip_numbering(text).isupper()
-        return numbered_caps and _heading_like(text, line.bold, line.size - self.body_size, 1)
-
-
-def _heading_like(text: str, bold: bool, bigger_by: float, lines: int) -> bool:
-    if not 3 <= len(text) <= 120 or len(text.split()) > 14:
-        return False
-    if text.endswith((".", ",", ";")) or re.search(r"[=<>]|\[\d", text):
-        return False
-    bare = strip_numbering(text)
-    if not re.search(r"[^\W\d_]{4}", bare):
-        return False  # figure labels ("ECL3", "a", "E C L 3") and equation pieces ("K and ∈T")
-    bigger = bigger_by >= 0.8
-    if text[0].islower() and not (bold and bigger):
-        return False
-    if bare.lower().rstrip(".:") in _KNOWN_HEADINGS:
-        return True
-    caps = bare.isupper()
-    if _NUMBERED.match(text) and bare != text and (bold or caps or bigger):
-        return True
-    if (bold or bigger) and lines <= 2 and "," not in text:
-        return True
-    return caps and lines == 1 and len(text.split()) <= 8
-
-
-def _is_prose(text: str) -> bool:
-    """Running text rather than author lists, table cells, equations or figure labels: enough real
-    words, and a good share of them starting in lower case."""
-    words = text.split()
-    wordy = [w for w in words if sum(ch.isalpha() for ch in w) >= 3]
-    if len(words) < 4 or len(wordy) < 3 or len(wordy) < 0.4 * len(words):
-        return False
-    alpha = [w for w in words if w[:1].isalpha()]
-    lower = [w for w in alpha if w[:1].islower()]
-    return len(lower) >= 0.3 * len(alpha)

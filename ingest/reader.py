@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.errors import ReadError, TooLarge, UnsupportedFormat
+from ingest.limits import DEFAULT_LIMITS, Limits
 from ingest.records import ParsedDocument, content_hash
 
-DEFAULT_MAX_BYTES = 200_000_000
+DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_bytes
 _SNIFF_BYTES = 65_536
 _PDF_MAGIC_WINDOW = 1024  # the PDF spec lets a few bytes of junk precede "%PDF-"
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -20,46 +22,59 @@ _ROOT_TAG = re.compile(r"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 _HTML_HINT = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 
 
-def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
+def read_document(
+    path: str | Path, *, max_bytes: int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> ParsedDocument:
     """Read a PDF, XML, HTML or plain-text file into a ParsedDocument.
 
     The format is decided by content, not by the file name: '%PDF-' bytes make a PDF, a root
     element <html> makes HTML (XHTML included), any other root element makes XML, and text that
     decodes is plain text. A '.pdf' file without PDF bytes is reported as a broken PDF rather
-    than read as text. Raises ReadError (stage 'open', 'limits', 'detect', 'parse' or 'pdf').
+    than read as text. `limits` caps bytes (per format), PDF pages and markup depth and size;
+    `max_bytes`, when given, lowers the byte cap for every format.
+    Raises ReadError (stage 'open', 'limits', 'detect', 'parse' or 'pdf').
     """
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
     path = Path(path)
     source = str(path)
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise TooLarge(f"file is {size:,} bytes, over the limit of {max_bytes:,}", path=source)
+        _check_size(size, limits.max_bytes, "", source)
         with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+            head = handle.read(_SNIFF_BYTES)
+            if not head:
+                raise ReadError("empty file", stage="open", path=source)
+            kind = sniff_format(head, suffix=path.suffix.lower(), path=source)
+            cap = limits.max_bytes_for(kind)
+            _check_size(size, cap, kind, source)
+            data = head + handle.read(cap + 1 - len(head))
     except OSError as exc:
         raise ReadError(f"cannot open: {exc.strerror or exc}", stage="open", path=source) from exc
-    if not data:
-        raise ReadError("empty file", stage="open", path=source)
-    if len(data) > max_bytes:  # grew between stat() and read()
-        raise TooLarge(f"file is over the limit of {max_bytes:,} bytes", path=source)
+    _check_size(len(data), cap, kind, source)  # the file grew between stat() and read()
 
-    kind = sniff_format(data, suffix=path.suffix.lower(), path=source)
     digest = content_hash(data)
     if kind == "pdf":
         from ingest.pdf import read_pdf  # pdfminer is slow to import; only PDFs need it
 
-        return read_pdf(data, source_path=source, content_hash=digest)
+        return read_pdf(data, source_path=source, content_hash=digest, limits=limits)
     if kind == "html":
         from ingest.html import read_html
 
-        return read_html(data, source_path=source, content_hash=digest)
+        return read_html(data, source_path=source, content_hash=digest, limits=limits)
     if kind == "xml":
         from ingest.xml import read_xml
 
-        return read_xml(data, source_path=source, content_hash=digest)
+        return read_xml(data, source_path=source, content_hash=digest, limits=limits)
     from ingest.text import read_text
 
     return read_text(data, source_path=source, content_hash=digest)
+
+
+def _check_size(size: int, cap: int, kind: str, source: str) -> None:
+    if size > cap:
+        what = {"pdf": "PDF", "html": "HTML", "xml": "XML", "text": "text"}.get(kind, "file")
+        raise TooLarge(f"{what} file is {size:,} bytes, over the limit of {cap:,}", path=source)
 
 
 def sniff_format(data: bytes, *, suffix: str = "", path: str | None = None) -> str:

@@ -42,6 +42,13 @@ class ParsedDocument:
     paragraphs: tuple[Paragraph, ...] = ()
     tables: tuple[Table, ...] = ()
     captions: tuple[str, ...] = ()
+    # Readers that looked at the document and declined it, with their reasons, in the order
+    # they were asked: a curator can see why a page fell through to the generic reader.
+    declined: tuple[tuple[str, str], ...] = ()
+    # Things the reader noticed but could live with (pages it could not interpret, a table it
+    # could not lay out); the document is still usable.
+    warnings: tuple[str, ...] = ()
+    pages: int | None = None  # PDF page count; None for other formats
 
     @property
     def key(self) -> str:

@@ -1,5 +1,5 @@
-"""Scholarly XML reader: Elsevier full text, JATS (Springer, PMC), USPTO patents, and a generic
-fallback for other article XML.
+"""Scholarly XML readers: Elsevier full text, JATS (Springer, PMC), USPTO patents, and a generic
+fallback for other article XML, asked in turn; the first whose detect() accepts reads the file.
 
 Parsing never expands entities, loads a DTD or touches the network, so an entity bomb or an
 external entity stays inert. Elements are matched by local name, so any namespace binding works.
@@ -13,6 +13,7 @@ from lxml import etree
 
 from ingest.builder import DocumentBuilder
 from ingest.errors import ReadError
+from ingest.limits import DEFAULT_LIMITS, Limits, check_tree
 from ingest.normalize import clean_doi, clean_text, find_year
 from ingest.records import Metadata, ParsedDocument
 from ingest.tables import cals_rows, html_rows, localname, make_table
@@ -29,22 +30,34 @@ _ELSEVIER_NS = "elsevier.com/xml"
 
 
 @dataclass(frozen=True)
-class Dialect:
+class XmlReader:
+    """One XML dialect: `detect` returns None to accept a document or the reason it declines;
+    `read` fills the builder and returns the metadata."""
+
     name: str
-    detect: Callable[[etree._Element, Index], bool]
+    detect: Callable[[etree._Element, Index], str | None]
     read: Callable[[etree._Element, Index, DocumentBuilder], Metadata]
 
 
-def read_xml(data: bytes, *, source_path: str, content_hash: str) -> ParsedDocument:
+def read_xml(
+    data: bytes, *, source_path: str, content_hash: str, limits: Limits = DEFAULT_LIMITS
+) -> ParsedDocument:
     root = parse_xml(data, source_path)
+    check_tree(root, limits, source_path)
     index = Index(root)
-    dialect = next(d for d in DIALECTS if d.detect(root, index))
+    declined: list[tuple[str, str]] = []
+    for reader in XML_READERS:
+        reason = reader.detect(root, index)
+        if reason is None:
+            break
+        declined.append((reader.name, reason))
     builder = DocumentBuilder()
-    metadata = dialect.read(root, index, builder)
+    metadata = reader.read(root, index, builder)
     if metadata.abstract is None and builder.has_abstract():
         metadata = replace(metadata, abstract=builder.abstract_text())
     return builder.build(
-        source_path=source_path, content_hash=content_hash, format="xml", reader=dialect.name, metadata=metadata
+        source_path=source_path, content_hash=content_hash, format="xml", reader=reader.name,
+        metadata=metadata, declined=tuple(declined),
     )
 
 
@@ -133,8 +146,10 @@ def _flip(name: str) -> str:
 
 # --- Elsevier -----------------------------------------------------------------------------------
 
-def _is_elsevier(root: etree._Element, index: Index) -> bool:
-    return any(_ELSEVIER_NS in (ns or "") for ns in root.nsmap.values()) or bool(index.all("coredata"))
+def _is_elsevier(root: etree._Element, index: Index) -> str | None:
+    if any(_ELSEVIER_NS in (ns or "") for ns in root.nsmap.values()) or index.first("coredata") is not None:
+        return None
+    return "no elsevier.com/xml namespace on the root and no <coredata>"
 
 
 def _read_elsevier(root: etree._Element, index: Index, builder: DocumentBuilder) -> Metadata:
@@ -169,8 +184,8 @@ def _jats_article(index: Index) -> etree._Element | None:
     return next((a for a in index.all("article") if first_child(a, "front") is not None), None)
 
 
-def _is_jats(root: etree._Element, index: Index) -> bool:
-    return _jats_article(index) is not None
+def _is_jats(root: etree._Element, index: Index) -> str | None:
+    return None if _jats_article(index) is not None else "no <article> with a <front> child"
 
 
 def _read_jats(root: etree._Element, index: Index, builder: DocumentBuilder) -> Metadata:
@@ -224,9 +239,11 @@ def _jats_year(dates: list[etree._Element]) -> int | None:
 
 # --- USPTO patent grants and applications ---------------------------------------------------------
 
-def _is_uspto(root: etree._Element, index: Index) -> bool:
+def _is_uspto(root: etree._Element, index: Index) -> str | None:
     name = localname(root)
-    return name.startswith("us-patent") or name == "patent-application-publication"
+    if name.startswith("us-patent") or name == "patent-application-publication":
+        return None
+    return f"root element <{name}> is not <us-patent-grant>, <us-patent-application> or <patent-application-publication>"
 
 
 def _read_uspto(root: etree._Element, index: Index, builder: DocumentBuilder) -> Metadata:
@@ -279,9 +296,10 @@ def _read_generic(root: etree._Element, index: Index, builder: DocumentBuilder) 
     )
 
 
-DIALECTS: tuple[Dialect, ...] = (
-    Dialect("xml.elsevier.v1", _is_elsevier, _read_elsevier),
-    Dialect("xml.jats.v1", _is_jats, _read_jats),
-    Dialect("xml.uspto.v1", _is_uspto, _read_uspto),
-    Dialect("xml.generic.v1", lambda root, index: True, _read_generic),
+# Asked in this order; the generic reader accepts every document, so it comes last.
+XML_READERS: tuple[XmlReader, ...] = (
+    XmlReader("xml.elsevier.v1", _is_elsevier, _read_elsevier),
+    XmlReader("xml.jats.v1", _is_jats, _read_jats),
+    XmlReader("xml.uspto.v1", _is_uspto, _read_uspto),
+    XmlReader("xml.generic.v1", lambda root, index: None, _read_generic),
 )

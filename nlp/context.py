@@ -87,3 +87,46 @@ def structure_type_candidates(pieces: list[Piece], chosen: list[Candidate]) -> l
         if nxt < len(pieces) and pieces[nxt].fold in _STRUCTURE_NOUNS:
             out.append(Candidate(c.first, c.last, "SPL", pieces[c.first].fold, 5, 0.7))
     return out
+
+
+# "He" is helium only where the words around it say so; elsewhere it is a pronoun or an
+# author ("He et al."). Gases it is listed with count too ("Ar and He").
+_HELIUM_AFTER = frozenset(
+    "gas gases atmosphere atmospheres flow flowing ion ions atom atoms plasma bubble bubbles "
+    "irradiation implantation implanted pressure environment ambient carrier purge leak "
+    "exchange isotope pycnometry pycnometer adsorption permeation permeability cooling "
+    "bath cryostat beam".split()
+)
+_HELIUM_BEFORE = frozenset("liquid gaseous flowing under pure dry ultrapure superfluid".split())
+_GASES = frozenset("Ar N2 H2 Ne O2 Kr Xe CO2 argon nitrogen hydrogen neon oxygen air".split())
+_LIST_WORDS = frozenset({"and", "or", ",", "/"})
+
+
+def helium_candidates(pieces: list[Piece]) -> list[Candidate]:
+    """"He gas", "liquid He", "in flowing He", "Ar and He": helium; "He et al.", "He found": not."""
+    out = []
+    for i, p in enumerate(pieces):
+        if p.text != "He":
+            continue
+        prev = pieces[i - 1] if i > 0 else None
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else None
+        if nxt is not None and nxt.fold in ("et", "al", "al."):
+            continue
+        if nxt is not None and (nxt.fold in _HELIUM_AFTER or (nxt.dash_before and nxt.text in ("3", "4"))):
+            out.append(Candidate(i, i, "MAT", "He", 2, 0.75))
+        elif prev is not None and prev.fold in _HELIUM_BEFORE:
+            out.append(Candidate(i, i, "MAT", "He", 2, 0.75))
+        elif _listed_with_gas(pieces, i):
+            out.append(Candidate(i, i, "MAT", "He", 2, 0.7))
+    return out
+
+
+def _listed_with_gas(pieces: list[Piece], i: int) -> bool:
+    for step in (-1, 1):
+        j = i + step
+        seen_join = False
+        while 0 <= j < len(pieces) and pieces[j].fold in _LIST_WORDS:
+            seen_join, j = True, j + step
+        if seen_join and 0 <= j < len(pieces) and pieces[j].text in _GASES:
+            return True
+    return False

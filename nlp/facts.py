@@ -18,7 +18,8 @@ from nlp.quantities import LIST_JOIN
 from nlp.records import Measurement, Mention, Quantity, Sentence
 from nlp.units import dimension
 
-__all__ = ["METHOD", "PROPERTY_DIMENSIONS", "fits", "link_measurements", "property_dimensions"]
+__all__ = ["METHOD", "PROPERTY_DIMENSIONS", "fits", "is_value", "link_measurements", "properties", "property_dimensions",
+           "property_for"]
 
 # Property key (as nlp.lexicon normalises it) -> unit dimensions it can be measured in.
 # "none" stands for a unitless number (ZT, a dielectric constant).
@@ -54,6 +55,7 @@ for _dims, _keys in {
     "power_density power_density_area": "power density",
     "current_density": "current density|exchange current density|short-circuit current",
     "electrical": "open-circuit voltage|overpotential",
+    "area_resistance": "area-specific resistance|polarization resistance|ohmic resistance",
     "tafel_slope": "tafel slope",
     "heat_capacity": "heat capacity",
     "number_density": "carrier concentration|hole concentration|electron concentration",
@@ -71,7 +73,7 @@ _HEAD_DIMENSIONS: dict[str, frozenset[str]] = {
         "energy": "energy", "gap": "energy", "strength": "pressure", "modulus": "pressure",
         "hardness": "pressure", "capacity": "specific_capacity capacity", "efficiency": "fraction",
         "mobility": "mobility", "magnetization": "magnetization magnetic", "size": "length",
-        "thickness": "length",
+        "thickness": "length", "resistance": "area_resistance electrical", "voltage": "electrical",
     }.items()
 }
 _SUPERCONDUCTING = frozenset({"superconductivity", "superconducting"})
@@ -93,6 +95,10 @@ _DIFFERENCE_BEFORE = re.compile(
 )
 # How a value points at its material: "1.12 eV for Si", "GaN (ca. 25 meV)", "the Tc of MgB2 is".
 _FOR_MATERIAL = re.compile(r"\s*,?\s*(?:for|of|in)\s+(?:[\w-]+\s+){0,2}")
+_CLOSES = re.compile(r"(?:\s*,?\s*(?:at|in|under)\s+[^()]{1,30})?\)")  # "(4.2 Ω cm2 at 700 °C)"
+# Gases name the atmosphere a value was measured in, never its material.
+GASES = frozenset("H2 O2 N2 CH4 CO CO2 NH3 H2O Ar He air C2H6 C3H8 H2S".split())
+_CONDITION_GAP = re.compile(r"\s*,?\s*(?:at|in|under|after|for)\s+(?:[\w-]+\s+){0,2}")
 _IN_BRACKETS = re.compile(r"\s*\(\s*(?:(?:ca\.|about|approx\.|approximately|~|≈)\s*)?")
 _PROPERTY_OF = re.compile(r"\s+(?:of|in|for)\s+(?:[\w-]+\s+){0,3}")
 _VALUE_OF = re.compile(r"\s*(?:\(|of|is|was|=|:|,)?\s*(?:(?:ca\.|about|approximately|nearly|~|∼|≈)\s*)?")
@@ -136,6 +142,9 @@ def link_measurements(sentences: Sequence[Sentence]) -> list[Measurement]:
     topics: list[tuple[Mention, ...]] = []  # what each earlier sentence is about
     main = _main_material(sentences)
     for i, s in enumerate(sentences):
+        if s.table is not None:  # table rows have facts of their own (nlp.tables)
+            topics.append(())
+            continue
         previous = topics[-1] if topics and len({m.key for m in topics[-1]}) == 1 else main
         cls = clauses(s.text, s.mentions, s.quantities, previous)
         out.extend(_dedupe(_link_sentence(i, s, cls, topics)))
@@ -148,7 +157,7 @@ def _main_material(sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
     "it" whose sentence before names no single material."""
     counts: dict[str, list[Mention]] = {}
     for s in sentences:
-        for m in s.mentions:
+        for m in s.mentions if s.table is None else ():
             if is_specific_material(m, s.text):
                 counts.setdefault(m.key, []).append(m)
     ranked = sorted(counts.values(), key=len, reverse=True)
@@ -201,6 +210,21 @@ def _properties(s: Sentence) -> list[Mention]:
     return sorted(out, key=lambda p: p.start)
 
 
+def properties(s: Sentence) -> list[Mention]:
+    """The sentence's properties that take a value (see _properties)."""
+    return _properties(s)
+
+
+def is_value(text: str, q: Quantity) -> bool:
+    """Whether a quantity states a value rather than a change ("1 K higher than", "by 5 K")."""
+    return _is_value(text, q)
+
+
+def property_for(text: str, q: Quantity, props: list[Mention], qs: list[Quantity]) -> Mention | None:
+    """The property a value belongs to (see _property_for)."""
+    return _property_for(text, q, props, qs)
+
+
 def _is_value(text: str, q: Quantity) -> bool:
     return not (_DIFFERENCE_AFTER.match(text, q.end) or _DIFFERENCE_BEFORE.search(text[max(0, q.start - 40) : q.start]))
 
@@ -243,8 +267,10 @@ def _attached(text: str, q: Quantity, mats: list[Mention]) -> Mention | None:
     """A material the value is written for: "1.12 eV for Si", "GaN (ca. 25 meV)"."""
     for m in mats:
         if m.start >= q.end and _FOR_MATERIAL.fullmatch(text, q.end, m.start):
+            if m.key in GASES and re.match(r"\s*,?\s*in\b", text[q.end : m.start]):
+                continue  # "0.057 Ω cm2 in H2": the atmosphere, not the material
             return m
-        if m.end <= q.start and _IN_BRACKETS.fullmatch(text, m.end, q.start) and text[q.end : q.end + 1] == ")":
+        if m.end <= q.start and _IN_BRACKETS.fullmatch(text, m.end, q.start) and _CLOSES.match(text, q.end):
             return m
     return None
 
@@ -285,7 +311,10 @@ def _pair(index: int, s: Sentence, run: list[Quantity], mats: list[Mention], pro
     resp = _RESPECTIVELY.search(text, run[-1].end)
     in_order = resp is not None
     if resp is not None and re.search(r"\band\b", text[run[-1].end : resp.start()]):
-        return []  # "300 and 550 S cm-1 in Bi-doped and Sb-doped samples, respectively": the list is after
+        # "300 and 550 S cm-1 in Bi-doped and Sb-doped samples, respectively": the list is after,
+        # and only a list of conditions ("at 500, 600 and 700 °C") pairs with the values here
+        before = [p for p in props if p.end <= run[0].start and all(fits(p, q) for q in run)]
+        return _condition_list(index, s, run, max(before, key=lambda p: p.end), mats, cls) if before else []
     prop_runs = [r for r in coordinated_runs([p for p in props if p.end <= run[0].start], text) if len(r) == n]
     if in_order and prop_runs and all(fits(p, q) for p, q in zip(prop_runs[-1], run)):
         found = _material_for(text, run[0], prop_runs[-1][-1], mats, cls)  # "the gap and Tc of X are ..."
@@ -297,7 +326,7 @@ def _pair(index: int, s: Sentence, run: list[Quantity], mats: list[Mention], pro
     phases = [m for m in s.mentions if m.type == "SPL"]
     items = [r for r in coordinated_runs(mats + phases, text) if len(r) == n and r[-1].end <= run[0].start]
     if not items or not (in_order or items[-1][0].start > prop.end):
-        return []
+        return _condition_list(index, s, run, prop, mats, cls) if in_order else []
     chosen = items[-1]
     if all(m.type == "MAT" for m in chosen):
         return [Measurement(index, m, prop, q, METHOD, 0.8) for m, q in zip(chosen, run)]
@@ -307,6 +336,18 @@ def _pair(index: int, s: Sentence, run: list[Quantity], mats: list[Mention], pro
             return [Measurement(index, Mention("MAT", ph.text, ph.start, ph.end, owner.key, METHOD, 0.6), prop, q,
                                 METHOD, 0.6) for ph, q in zip(chosen, run)]
     return []
+
+
+def _condition_list(index: int, s: Sentence, run: list[Quantity], prop: Mention, mats: list[Mention],
+                    cls: list[Clause]) -> list[Measurement]:
+    """"0.01, 0.025 and 0.054 S cm-1 at 500, 600 and 700 °C, respectively": the values pair with
+    conditions, so all belong to the one material the property is stated for."""
+    later = [q for q in s.quantities if q.start >= run[-1].end]
+    conds = next((r for r in coordinated_runs(later, s.text, LIST_JOIN) if len(r) == len(run)), None)
+    if conds is None or any(fits(prop, c) for c in conds) or not _CONDITION_GAP.fullmatch(s.text, run[-1].end, conds[0].start):
+        return []
+    found = _material_for(s.text, run[0], prop, mats, cls)
+    return [Measurement(index, m, prop, q, METHOD, 0.7) for m, _ in found[:1] for q in run]
 
 
 def _phase_owner(q: Quantity, cls: list[Clause], topics: list[tuple[Mention, ...]]) -> Mention | None:

@@ -232,12 +232,15 @@ coulombic efficiency
 specific capacitance
 capacitance
 energy density
-power density
+power density | peak power density | maximum power density
+area-specific resistance | area specific resistance | ASR
+polarization resistance | polarisation resistance
+ohmic resistance
 efficiency
 power conversion efficiency | PCE
 conversion efficiency
 quantum efficiency | external quantum efficiency | EQE | internal quantum efficiency | IQE
-open-circuit voltage | open circuit voltage | Voc | VOC
+open-circuit voltage | open circuit voltage | Voc | VOC | OCV | open-circuit potential | open circuit potential
 short-circuit current | short-circuit current density | Jsc | JSC
 fill factor | FF
 curie temperature | curie point

@@ -1,4 +1,7 @@
-"""ParsedDocument -> AnnotatedDocument: sentences, mentions, quantities and measurements.
+"""ParsedDocument -> AnnotatedDocument: sentences, mentions, quantities, facts, recipes and dopants.
+
+Table rows are written as text lines and tagged with the sentences (nlp.tables); abbreviations
+a document defines are resolved over the whole document before facts are linked.
 
 Sentences from many documents are tagged together in batches of `batch_sentences`, so a GPU
 tagger sees full batches however short the documents are; documents still come out one at a
@@ -11,15 +14,26 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from ingest.records import Paragraph, ParsedDocument, content_hash
+from nlp.abbreviations import METHOD as ABBREVIATIONS_METHOD
+from nlp.abbreviations import resolve_abbreviations
+from nlp.components import METHOD as COMPONENTS_METHOD
+from nlp.components import component_measurements
+from nlp.doping import METHOD as DOPING_METHOD
+from nlp.doping import find_dopings
+from nlp.fact_context import with_context
 from nlp.facts import METHOD as FACTS_METHOD
 from nlp.facts import link_measurements
 from nlp.quantities import find_quantities
-from nlp.records import AnnotatedDocument, Mention, Sentence
+from nlp.records import AnnotatedDocument, Measurement, Mention, Sentence
 from nlp.registry import Tagger
 from nlp.sentences import split_sentences
+from nlp.synthesis import METHOD as SYNTHESIS_METHOD
+from nlp.synthesis import find_syntheses
+from nlp.tables import METHOD as TABLES_METHOD
+from nlp.tables import Row, material_column, row_measurements, table_rows
 
 SENTENCES_METHOD = "sentences.rules.v1"
-QUANTITIES_METHOD = "quantities.v2"
+QUANTITIES_METHOD = "quantities.v3"  # v3: SI values (nlp.si)
 
 
 @dataclass
@@ -30,26 +44,56 @@ class _Pending:
     sentences: list[Sentence]
     mentions: list[list[Mention] | None] = field(default_factory=list)
     todo: int = 0
+    rows: dict[int, Row] = field(default_factory=dict)  # sentence index -> the table row it writes out
 
 
 def pipeline_name(tagger: Tagger) -> str:
-    return "+".join((SENTENCES_METHOD, tagger.name, QUANTITIES_METHOD, FACTS_METHOD))
+    return "+".join((SENTENCES_METHOD, tagger.name, QUANTITIES_METHOD, ABBREVIATIONS_METHOD, FACTS_METHOD,
+                     COMPONENTS_METHOD, TABLES_METHOD, SYNTHESIS_METHOD, DOPING_METHOD))
 
 
-def _split(doc: ParsedDocument) -> list[Sentence]:
+def _split(doc: ParsedDocument) -> tuple[list[Sentence], dict[int, Row]]:
+    """Sentences of the text blocks, then one per table row (block numbers continue after the text)."""
     out = []
-    for b, block in enumerate(doc.text_blocks()):
+    blocks = doc.text_blocks()
+    for b, block in enumerate(blocks):
         for start, end in split_sentences(block.text):
             out.append(Sentence(block.text[start:end], start, end, b, block.section))
+    rows: dict[int, Row] = {}
+    for row in table_rows(doc.tables):
+        rows[len(out)] = row
+        caption = doc.tables[row.table].caption
+        out.append(Sentence(row.text, 0, len(row.text), len(blocks) + row.table, caption, table=row.table))
+    return out, rows
+
+
+def _table_facts(sentences: list[Sentence], rows: dict[int, Row]) -> list[Measurement]:
+    """Facts of every table row; each row's sentence keeps the quantities its facts use."""
+    by_table: dict[int, list[int]] = {}
+    for i, row in rows.items():
+        by_table.setdefault(row.table, []).append(i)
+    out: list[Measurement] = []
+    for indexes in by_table.values():
+        header = material_column([rows[i] for i in indexes], [sentences[i].mentions for i in indexes])
+        for i in indexes:
+            facts = row_measurements(i, sentences[i], rows[i], header)
+            sentences[i] = replace(sentences[i], quantities=tuple(dict.fromkeys(m.quantity for m in facts)))
+            out.extend(facts)
     return out
 
 
 def _finish(p: _Pending, name: str) -> AnnotatedDocument:
-    sentences = tuple(
-        replace(s, mentions=tuple(m or ()), quantities=tuple(find_quantities(s.text)))
+    tagged = [
+        replace(s, mentions=tuple(m or ()), quantities=tuple(find_quantities(s.text)) if s.table is None else ())
         for s, m in zip(p.sentences, p.mentions)
-    )
-    return AnnotatedDocument(p.doc.key, sentences, tuple(link_measurements(sentences)), name)
+    ]
+    sentences = resolve_abbreviations(tagged)
+    linked = link_measurements(sentences)
+    linked += component_measurements(sentences, linked)
+    facts = [with_context(sentences[m.sentence], m) for m in linked]
+    facts += _table_facts(sentences, p.rows)
+    return AnnotatedDocument(p.doc.key, tuple(sentences), tuple(facts), name,
+                             tuple(find_syntheses(sentences)), tuple(find_dopings(sentences)))
 
 
 def annotate(docs: Iterable[ParsedDocument], tagger: Tagger, *, batch_sentences: int = 512) -> Iterator[AnnotatedDocument]:
@@ -74,8 +118,8 @@ def annotate(docs: Iterable[ParsedDocument], tagger: Tagger, *, batch_sentences:
             yield _finish(queue.popleft(), name)
 
     for doc in docs:
-        sentences = _split(doc)
-        pending = _Pending(doc, sentences, [None] * len(sentences), len(sentences))
+        sentences, rows = _split(doc)
+        pending = _Pending(doc, sentences, [None] * len(sentences), len(sentences), rows)
         queue.append(pending)
         for i in range(len(sentences)):
             batch.append((pending, i))

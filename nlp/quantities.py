@@ -1,14 +1,16 @@
 """Numbers with units in running text: values, ± errors, ranges and scientific notation.
 
-Figure, table, equation and reference numbers, bare years and decades ("the 1950s") are
+Figure, table, equation and reference numbers, DOIs, bare years and decades ("the 1950s") are
 skipped, since they are labels rather than measurements. Other unitless numbers are kept with
 unit None (x = 0.1). In a list "6.1, 3.4 and 0.7 eV" every number gets the final unit.
+Each value with a unit pint knows also gets its SI value and unit (nlp.si).
 """
 from __future__ import annotations
 
 import re
 
 from nlp.records import Quantity
+from nlp.si import to_si
 from nlp.units import match_unit
 
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
@@ -32,6 +34,7 @@ _LABEL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _REF_BRACKET = re.compile(r"\[\s*\d+(?:\s*[,–\-]\s*\d+)*\s*\]")
+_DOI = re.compile(r"\b10\.\d{4,9}/\S+")  # "10.1016/j.matlet.2012.10.091" holds no measurements
 _DIGITS = frozenset("123456789")
 _DECADE = re.compile(r"(?:1[5-9]|20)\d0'?s(?![\w])")  # "the 1950s", "1990's": a time, not 1950 s
 # What joins the items of a list of numbers: "6.1, 3.4 and 0.7 eV", "3.2 or 3.0 eV".
@@ -72,6 +75,7 @@ def _is_label(text: str, start: int, ref_spans: list[tuple[int, int]]) -> bool:
 def find_quantities(text: str) -> list[Quantity]:
     """All quantities in `text`, left to right, offsets into `text`."""
     ref_spans = [(m.start(), m.end()) for m in _REF_BRACKET.finditer(text)]
+    ref_spans += [(m.start(), m.end()) for m in _DOI.finditer(text)]
     out: list[Quantity] = []
     pos = 0
     while True:
@@ -87,7 +91,15 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         out.append(q)
         pos = q.end
-    return _share_list_units(text, out)
+    return [with_si(q) for q in _share_list_units(text, out)]
+
+
+def with_si(q: Quantity) -> Quantity:
+    """The quantity with si_value/si_unit filled in when its unit converts."""
+    si = to_si(q.value, q.unit)
+    if si is None:
+        return q
+    return Quantity(q.text, q.start, q.end, q.value, q.unit, q.low, q.high, q.error, si[0], si[1])
 
 
 def _share_list_units(text: str, qs: list[Quantity]) -> list[Quantity]:

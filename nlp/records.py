@@ -1,4 +1,5 @@
-"""What the NLP stage produces from a ParsedDocument: sentences, typed mentions and quantities."""
+"""What the NLP stage produces from a ParsedDocument: sentences, typed mentions, quantities, property
+facts, synthesis recipes and dopants."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ class Quantity:
     low: float | None = None  # ranges "300-500 K" keep both ends; value is the midpoint
     high: float | None = None
     error: float | None = None  # the ± part
+    si_value: float | None = None  # `value` in SI base units (pint), when the unit is one pint knows
+    si_unit: str | None = None  # the SI unit of si_value in the same notation ("J", "S m-1", "K")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Sentence:
     section: str | None
     mentions: tuple[Mention, ...] = ()
     quantities: tuple[Quantity, ...] = ()
+    table: int | None = None  # a table row written as text: index into ParsedDocument.tables
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,47 @@ class Measurement:
     quantity: Quantity
     method: str
     confidence: float
+    phase: str | None = None  # polymorph or structure the value is for ("anatase", "wurtzite")
+    descriptors: tuple[str, ...] = ()  # sample form stated with it ("thin film", "nanoparticle")
+    characterization: str | None = None  # how it was measured, when the sentence says ("uv-vis")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One synthesis step: a verb such as "calcined" with the conditions written around it."""
+
+    sentence: int  # index into AnnotatedDocument.sentences
+    text: str  # as written
+    start: int  # offsets into the sentence's text
+    end: int
+    type: str  # normalised operation ("heating", "mixing", "drying", ...)
+    temperature: Quantity | None = None
+    time: Quantity | None = None
+    atmosphere: str | None = None  # normalised gas or "air"/"vacuum"
+    materials: tuple[Mention, ...] = ()  # materials named in the step's clause
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """How a document makes its target: precursors, method and steps in order."""
+
+    target: Mention | None  # the material made; None when the text never names it
+    target_sentence: int | None
+    precursors: tuple[tuple[int, Mention], ...]  # (sentence index, mention)
+    operations: tuple[Operation, ...]
+    method: str | None = None  # synthesis method key ("sol-gel", "solid state reaction")
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Doping:
+    """A dopant in a host material, as "Eu-doped Y2O3", "Y2O3:Eu" or "ZnO doped with Al" say."""
+
+    sentence: int
+    host: Mention
+    dopant: Mention  # key: the dopant's element symbol when it is one element
+    method: str
+    confidence: float
 
 
 @dataclass(frozen=True)
@@ -63,3 +108,5 @@ class AnnotatedDocument:
     sentences: tuple[Sentence, ...]
     measurements: tuple[Measurement, ...] = ()
     pipeline: str = ""  # names and versions of the components that ran
+    syntheses: tuple[Synthesis, ...] = ()
+    dopings: tuple[Doping, ...] = ()

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.context import abbreviation_candidates, ratio_candidates, structure_type_candidates
+from nlp.context import abbreviation_candidates, helium_candidates, ratio_candidates, structure_type_candidates
 from nlp.lexicon import case_sensitive, entries, plural
 from nlp.materials import (
     Candidate,
@@ -144,6 +144,7 @@ class RuleTagger:
         cands += anion_candidates(pieces)
         cands += steel_grade_candidates(pieces)
         cands += ratio_candidates(pieces)
+        cands += helium_candidates(pieces)
         cands += _uncrossed(phrase_candidates(pieces), cands)
         cands += space_group_candidates(sentence, pieces)
         chosen = _resolve(pieces, cands)

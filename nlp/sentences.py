@@ -32,7 +32,7 @@ _NEXT_WORD = re.compile(r"\s+[\"'(\[]?([^\s.,;:]+)(\.?)")
 def _is_boundary(text: str, dot: int) -> bool:
     if text[dot] in "!?":
         return True
-    before = _WORD_BEFORE.search(text, 0, dot)
+    before = _WORD_BEFORE.search(text, max(0, dot - 64), dot)  # a window: searching from 0 is quadratic
     word = before.group(1) if before else ""
     stem = word.lstrip("([\"'").lower()
     nxt = _NEXT_WORD.match(text, dot + 1)

@@ -1,8 +1,9 @@
 """A spaCy tokenizer for materials text: formulas, ions, hyphenated terms and compound units stay whole.
 
 spaCy's English rules split "(Bi,Sb)2Te3", "Fe3+", "Ba0.95La0.05FeO3-δ" and "sol-gel" into
-pieces and keep "eV." together; the changes below undo that. The tokenizer is built on
-first use and cached per process (no spaCy work at import).
+pieces and keep "eV." together; the changes below undo that. A reference number glued to a
+formula ("HoBe2275") is split off (nlp.citations). The tokenizer is built on first use and
+cached per process (no spaCy work at import).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from nlp.citations import split_citation
 from nlp.formula import parse_formula
 from nlp.units import match_unit
 
@@ -130,5 +132,10 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
                 us, ue = units[ui]
                 out.append((text[us:ue], us, ue))
             continue
-        out.append((text[s:e], s, e))
+        cited = split_citation(text[s:e]) if text[e - 1].isdigit() else None
+        if cited is not None:
+            mid = s + len(cited[0])
+            out += [(text[s:mid], s, mid), (text[mid:e], mid, e)]
+        else:
+            out.append((text[s:e], s, e))
     return out

@@ -59,7 +59,7 @@ _add("time", "seconds", "second", "sec", norm="s"); _add("time", "days", "day", 
 for u in ("S", "mS", "µS", "V", "mV", "kV", "MV", "µV", "A", "mA", "µA", "nA", "kA", "MA", "F", "mF", "µF", "nF",
           "pF", "C", "mC", "µC", "nC"):
     _add("electrical", u)
-_add("electrical", "Ω", "Ω", "ohm", "ohms", norm="Ω"); _add("electrical", "mΩ", norm="mΩ")
+_add("electrical", "Ω", "Ω", "ohm", "ohms", "Ohm", "Ohms", norm="Ω"); _add("electrical", "mΩ", norm="mΩ")
 _add("electrical", "kΩ", norm="kΩ"); _add("electrical", "MΩ", norm="MΩ")
 _add("electrical", "μV", norm="µV"); _add("electrical", "μA", norm="µA"); _add("electrical", "μF", norm="µF")
 _add("electrical", "μC", norm="µC")
@@ -91,7 +91,9 @@ COMPOUND_DIMENSIONS: dict[str, str] = {
     "mA h": "capacity", "A h": "capacity",
     "S cm-1": "conductivity", "S m-1": "conductivity", "mS cm-1": "conductivity",
     "µS cm-1": "conductivity", "Ω cm": "resistivity", "Ω m": "resistivity", "mΩ cm": "resistivity",
-    "µΩ cm": "resistivity", "Ω-1 cm-1": "conductivity",
+    "µΩ cm": "resistivity", "Ω-1 cm-1": "conductivity", "Ω cm2": "area_resistance", "mΩ cm2": "area_resistance",
+    "Ω cm-2": "area_resistance",  # a common slip for Ω cm2
+    "W cm-2": "power_density_area",
     "W m-1 K-1": "thermal_conductivity", "mW m-1 K-1": "thermal_conductivity",
     "µW cm-1 K-2": "power_factor", "mW m-1 K-2": "power_factor", "µW m-1 K-2": "power_factor",
     "W m-1 K-2": "power_factor", "µV K-1": "seebeck", "mV K-1": "seebeck", "V K-1": "seebeck",
@@ -123,6 +125,14 @@ def unit_regex() -> re.Pattern[str]:
     forms = sorted(list(_ATOMS) + list(_COMPOSITE) + ["dec"], key=len, reverse=True)
     atom = "|".join(re.escape(f) for f in forms)
     return re.compile(rf"(?P<atom>{atom})(?P<exp>{_EXP})(?![A-Za-zµμ%])")
+
+
+@lru_cache(maxsize=1)
+def glued_regex() -> re.Pattern[str]:
+    """Two factors written together, the second with a negative exponent ("mWcm−2")."""
+    forms = sorted(_ATOMS, key=len, reverse=True)
+    atom = "|".join(re.escape(f) for f in forms if f.replace(".", "").isalpha() or f in ("Ω", "Å"))
+    return re.compile(rf"(?P<a>{atom})(?P<b>{atom})(?P<exp>[-−–]\d|⁻[¹²³⁴⁵⁶⁷⁸⁹])(?![A-Za-zµμ%\d])")
 
 
 def _factor_at(text: str, pos: int) -> re.Match[str] | None:
@@ -158,12 +168,17 @@ def match_unit(text: str, pos: int) -> tuple[int, str] | None:
     unit (a negative exponent follows, or a known pair like "mA h"), so "5 h in air" stays "h".
     """
     m = _factor_at(text, pos)
-    if m is None:
-        return None
-    factors = _factors(m.group("atom"), m.group("exp"))
-    end = m.end()
+    if m is not None:
+        factors = _factors(m.group("atom"), m.group("exp"))
+        end = m.end()
+    else:
+        g = glued_regex().match(text, pos)  # "Wcm−2", "Scm−1": no space before a per-unit factor
+        if g is None:
+            return None
+        factors = _factors(g.group("a"), "") + _factors(g.group("b"), g.group("exp"))
+        end = g.end()
     while True:
-        sep = re.compile(r"\s?([/·⋅.])\s?|\s").match(text, end)
+        sep = re.compile(r"\s?([/·⋅∙•.])\s?|\s").match(text, end)
         if not sep:
             break
         nxt = _factor_at(text, sep.end())
@@ -173,7 +188,7 @@ def match_unit(text: str, pos: int) -> tuple[int, str] | None:
         slash = sep.group(1) == "/"
         if slash:
             new = [(a, _negate(e)) for a, e in new]
-        explicit = sep.group(1) in ("/", "·", "⋅")
+        explicit = sep.group(1) in ("/", "·", "⋅", "∙", "•")
         if sep.group(1) == "." and not sep.group(0) == ".":
             break
         joined = explicit or any(e.startswith("-") for _, e in new) or (factors[-1][0], new[0][0]) in _PAIRS

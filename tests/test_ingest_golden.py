@@ -218,3 +218,214 @@ def test_material_mentions(corpus: str, name: str, tagger) -> None:
     assert len(keys) >= 3
     if KEY_MATERIALS[name]:
         assert KEY_MATERIALS[name] in keys
+
+
+# --- layout, sections, tables and furniture on every real file --------------------------------------
+#
+# Body paragraphs counted by hand in each source (markup paragraphs for HTML and XML, printed
+# paragraphs for PDFs). Readers of markup must hit the count within 10%; PDF layout analysis,
+# which has to find paragraph ends from geometry, within 25%; either way at least 2 either side.
+PARAGRAPHS = {
+    "10.1039_C6OB02074G.html": 12, "US06840965B2.xml": 63, "acs.jmedchem.6b00723.html": 121,
+    "b806499g.html": 29, "c1jm13879k.html": 30, "c2jm33712f.html": 39, "j.commatsci.2018.02.056.xml": 38,
+    "j.jnoncrysol.2017.07.006.xml": 46, "spr_test1.xml": 42, "test_paper.html": 23,
+    "arxiv0810.4856_SrFe2As2_pressure_jpsj.pdf": 12, "arxiv1903.04321_Cu_PdTe2_superconductivity.pdf": 11,
+    "chemsci2022_red_fluorescent_proteins.pdf": 36, "jpcm2014_Cu_doping_LiFeAs.pdf": 11,
+    "natcommun2024_A3AR_cryoEM.pdf": 49, "physscr1989_La2CuO4_neutron_SCANNED.pdf": 15,
+    "prx2018_nematic_SC_CuxBi2Se3.pdf": 19, "prx2019_17O_NMR_Sr2RuO4_strain.pdf": 22,
+    "scirep2020_LaH10_room_temp_SC.pdf": 30,
+}
+
+# Headings the source sets, in order (a selection for long lists). The JPSJ and PdTe2 letters and
+# the Physica Scripta paper have no section headings at all.
+SECTIONS = {
+    "10.1039_C6OB02074G.html": ["Introduction", "Results and discussion", "Conclusions", "Experimental"],
+    "US06840965B2.xml": ["EXAMPLES 3 TO 18", "Hair Colorants", "Claims"],
+    "acs.jmedchem.6b00723.html": ["Introduction", "Results and Discussion", "Conclusion", "Experimental Section"],
+    "b806499g.html": ["Introduction", "Results and discussion", "Experimental methods", "Conclusions"],
+    "c1jm13879k.html": ["Introduction", "Synthesis", "Properties", "Summary and future outlook"],
+    "c2jm33712f.html": ["Introduction", "Thermal studies", "Magnetic studies", "Conclusions"],
+    "j.commatsci.2018.02.056.xml": ["Introduction", "Crystal structure", "Lattice thermal conductivity", "Conclusions"],
+    "j.jnoncrysol.2017.07.006.xml": ["Introduction", "Materials and methods", "Results and discussion", "Conclusions"],
+    "spr_test1.xml": ["Introduction", "Problems of Alloy Anodes", "TiO2 Anode", "Conclusion"],
+    "test_paper.html": ["1. Introduction", "2.1 Chemicals", "3. Results and discussion", "4. Conclusions"],
+    "arxiv0810.4856_SrFe2As2_pressure_jpsj.pdf": [],
+    "arxiv1903.04321_Cu_PdTe2_superconductivity.pdf": [],
+    "chemsci2022_red_fluorescent_proteins.pdf": ["Introduction", "Results", "Evolution of mSandy2", "Discussion",
+                                                 "Methods", "Protein crystallization", "Acknowledgements"],
+    "jpcm2014_Cu_doping_LiFeAs.pdf": ["1. Introduction", "2. Experimental details", "3. Results and discussions"],
+    "natcommun2024_A3AR_cryoEM.pdf": ["Results and discussion", "Overall structures of the complexes",
+                                      "Activation mechanisms of A3AR", "Methods", "Cryo-EM data collection",
+                                      "Data availability"],
+    "physscr1989_La2CuO4_neutron_SCANNED.pdf": [],
+    "prx2018_nematic_SC_CuxBi2Se3.pdf": ["I. INTRODUCTION", "II. EXPERIMENTAL METHODS",
+                                         "III. RESULTS AND DISCUSSION", "IV. CONCLUSION"],
+    "prx2019_17O_NMR_Sr2RuO4_strain.pdf": ["I. INTRODUCTION", "II. EXPERIMENTAL DETAILS",
+                                           "III. RESULTS AND DISCUSSION", "IV. CONCLUSION"],
+    "scirep2020_LaH10_room_temp_SC.pdf": ["Computational Details, Results and Discussion", "Acknowledgements"],
+}
+
+# Data tables set as text (ACS tables 1-5 and the Sci. Rep. table of formulas are not: they are
+# pictures of structures and equations).
+TABLES = {
+    "10.1039_C6OB02074G.html": 1, "US06840965B2.xml": 11, "acs.jmedchem.6b00723.html": 7, "b806499g.html": 0,
+    "c1jm13879k.html": 0, "c2jm33712f.html": 3, "j.commatsci.2018.02.056.xml": 2,
+    "j.jnoncrysol.2017.07.006.xml": 2, "spr_test1.xml": 2, "test_paper.html": 1,
+    "arxiv0810.4856_SrFe2As2_pressure_jpsj.pdf": 0, "arxiv1903.04321_Cu_PdTe2_superconductivity.pdf": 0,
+    "chemsci2022_red_fluorescent_proteins.pdf": 2, "jpcm2014_Cu_doping_LiFeAs.pdf": 0,
+    "natcommun2024_A3AR_cryoEM.pdf": 0, "physscr1989_La2CuO4_neutron_SCANNED.pdf": 1,
+    "prx2018_nematic_SC_CuxBi2Se3.pdf": 0, "prx2019_17O_NMR_Sr2RuO4_strain.pdf": 0,
+    "scirep2020_LaH10_room_temp_SC.pdf": 0,
+}
+
+# Running heads and feet, page numbers, download stamps, licence lines and page furniture of
+# the web pages: each is in the source, none may reach a paragraph.
+FURNITURE = {
+    "10.1039_C6OB02074G.html": ["Received 21st September 2016", "E-mail: graham.murphy@uwaterloo.ca"],
+    "acs.jmedchem.6b00723.html": ["Rights & Permissions", "Citation Alerts", "Sign in"],
+    "b806499g.html": ["Received 16th April 2008"],
+    "c1jm13879k.html": ["Received 10th August 2011", "Tel: +886-3-5731166"],
+    "c2jm33712f.html": ["Received 9th June 2012"],
+    "test_paper.html": ["Received 3rd August 2017"],
+    "arxiv0810.4856_SrFe2As2_pressure_jpsj.pdf": ["Typeset with jpsj2.cls", "Full Paper", "J. Phys. Soc. Jpn.",
+                                                  "kotegawa@crystal.kobe-u.ac.jp"],
+    "arxiv1903.04321_Cu_PdTe2_superconductivity.pdf": ["goutam@iisermohali.ac.in", "v i X r a"],
+    "chemsci2022_red_fluorescent_proteins.pdf": ["Chem. Sci., 2022, 13, 1408", "© 2022 The Author(s)",
+                                                 "Open Access Article", "View Article Online", "Downloaded on"],
+    "jpcm2014_Cu_doping_LiFeAs.pdf": ["J. Phys.: Condens. Matter 26 (2014) 435703", "L Y Xing et al",
+                                      "Some figures may appear in colour"],
+    "natcommun2024_A3AR_cryoEM.pdf": ["Nature Communications |", "(2024) 15:3252", "Check for updates"],
+    "physscr1989_La2CuO4_neutron_SCANNED.pdf": ["Physica Scripta. Vol. T29", "eScholarship.org",
+                                                "Powered by the California Digital Library"],
+    "prx2018_nematic_SC_CuxBi2Se3.pdf": ["PHYS. REV. X 8, 041024 (2018)", "RAN TAO et al.", "041024-3",
+                                         "Published by the American Physical Society"],
+    "prx2019_17O_NMR_Sr2RuO4_strain.pdf": ["PHYS. REV. X 9, 021044 (2019)", "YONGKANG LUO et al.", "021044-2",
+                                           "Published by the American Physical Society"],
+    "scirep2020_LaH10_room_temp_SC.pdf": ["Scientific RepoRtS", "(2020) 10:1592", "www.nature.com/scientificreports",
+                                          "Received: 5 August 2019", "Creative Commons"],
+}
+
+
+def body_paragraphs(doc: ParsedDocument) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.kind == "body"]
+
+
+@pytest.mark.parametrize("corpus, name", CASES)
+def test_paragraph_count_within_tolerance(corpus: str, name: str) -> None:
+    expected = PARAGRAPHS[name]
+    share = 0.25 if name.endswith(".pdf") else 0.10
+    slack = max(2, round(share * expected))
+    assert abs(len(body_paragraphs(read(corpus, name))) - expected) <= slack
+
+
+@pytest.mark.parametrize("corpus, name", CASES)
+def test_section_headings_in_order(corpus: str, name: str) -> None:
+    sections = list(read(corpus, name).sections)
+    expected = SECTIONS[name]
+    if not expected:
+        assert len(sections) <= 1  # no headings in the source: none invented from labels or captions
+        return
+    positions = [sections.index(heading) for heading in expected]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("corpus, name", CASES)
+def test_abstract_is_found_and_is_not_body_text(corpus: str, name: str) -> None:
+    doc = read(corpus, name)
+    abstract = doc.metadata.abstract or ""
+    assert len(abstract.split()) >= 25
+    assert not any(text == abstract for text in body_paragraphs(doc))
+
+
+@pytest.mark.parametrize("corpus, name", CASES)
+def test_table_count(corpus: str, name: str) -> None:
+    tables = read(corpus, name).tables
+    assert len(tables) == TABLES[name]
+    for table in tables:
+        assert len(table.rows) >= 2 and len({len(row) for row in table.rows}) == 1
+
+
+@pytest.mark.parametrize("name, strings", FURNITURE.items())
+def test_page_furniture_stays_out_of_the_text(name: str, strings: list[str]) -> None:
+    doc = read("pdfs" if name.endswith(".pdf") else "publisher-articles", name)
+    text = " ".join(p.text for p in doc.paragraphs)
+    for furniture in strings:
+        assert furniture not in text
+
+
+def test_two_column_pdf_paragraphs_come_in_reading_order() -> None:
+    """PRX 8, 041024: page 1 has a one-column head and two columns; each column of text must be
+    read to its end before the next one starts, across pages."""
+    openings = ["Topological superconductors, as host", "CuxBi2Se3 is a prototypical example",
+                "Recently, a nematic superconducting state", "The CuxBi2Se3 (x = 0.31) single crystals",
+                "CuxBi2Se3 crystals are thin-bar shaped", "The cleaved CuxBi2Se3 surface exhibits",
+                "Figures 1(a) and 1(b) show", "Figures 1(f) and 1(g) display", "In addition to the SC-I regions",
+                "To further examine the superconducting state", "In summary, our data reveal"]
+    body = body_paragraphs(read("pdfs", "prx2018_nematic_SC_CuxBi2Se3.pdf"))
+    positions = [next(i for i, text in enumerate(body) if text.startswith(opening)) for opening in openings]
+    assert positions == sorted(positions)
+    # A paragraph cut by the page break is one paragraph again.
+    recently = body[positions[2]]
+    assert "of the lattice. This symmetry breaking" in recently
+
+
+def test_pdf_table_cells_with_two_header_rows() -> None:
+    table = read("pdfs", "chemsci2022_red_fluorescent_proteins.pdf").tables[0]
+    assert table.caption == "Table 1 Spectral properties of red fluorescent proteins"
+    assert table.header_rows == 2
+    assert table.rows[0][6] == "Mutations relative to mRojoA"
+    assert table.rows[1][:6] == ("Proteina", "λex (nm)", "λem (nm)", "Quantum yield",
+                                 "Extinction coefficient (mM−1 cm−1)", "Brightnessb (mM−1 cm−1)")
+    assert table.rows[2][:6] == ("mRojoA", "596 ± 2", "632 ± 2", "0.023 ± 0.001", "68 ± 9", "2")
+    assert table.rows[-1][0] == "mCherry" and table.rows[-2][0] == "mSandy1-L163V/L199M"
+
+
+def test_pdf_two_column_table_of_statistics() -> None:
+    table = read("pdfs", "chemsci2022_red_fluorescent_proteins.pdf").tables[1]
+    rows = dict(row for row in table.rows if row[0])
+    assert rows["PDB ID"] == "7RY2"
+    assert rows["Resolution (Å)"] == "80.31–2.05"
+    assert rows["α, β, γ (°)"] == "90, 90, 90"
+    assert rows["Ramachandran favored (%)"] == "97.98"
+
+
+def test_scanned_pdf_table_from_its_ocr_layer() -> None:
+    table = read("pdfs", "physscr1989_La2CuO4_neutron_SCANNED.pdf").tables[0]
+    assert table.caption == "Table I."
+    assert len(table.rows[0]) == 4
+    assert ("YO4", "0.243(4)", "U 0 1 22", "0.0040(3)") in table.rows
+
+
+@pytest.mark.parametrize("name, first_row, second_row", [
+    ("j.commatsci.2018.02.056.xml", ("Bond interactions", "Equilibrium bond distances"), ("Mg-Mg", "3.1814 Å")),
+    ("c2jm33712f.html", ("Sample code", "Description"), ("Co1", "Co–toluene as-prepared sample")),
+    ("test_paper.html", ("Material description", "Preparation strategy", "Current density (mA g−1)", "Cycle number",
+                         "Discharge capacity (mA h g−1)", "Ref."),
+     ("Nanoporous NiO-capped Ni3P", "Electroless plating process", "38.8", "60", "∼558", "50")),
+])
+def test_markup_table_cells(name: str, first_row: tuple[str, ...], second_row: tuple[str, ...]) -> None:
+    table = read("publisher-articles", name).tables[0]
+    assert table.header_rows == 1
+    assert table.rows[:2] == (first_row, second_row)
+
+
+READERS = {
+    "10.1039_C6OB02074G.html": "html.rsc.v1", "b806499g.html": "html.rsc.v1", "c1jm13879k.html": "html.rsc.v1",
+    "c2jm33712f.html": "html.rsc.v1", "test_paper.html": "html.rsc.v1", "acs.jmedchem.6b00723.html": "html.acs.v1",
+    "j.commatsci.2018.02.056.xml": "xml.elsevier.v1", "j.jnoncrysol.2017.07.006.xml": "xml.elsevier.v1",
+    "spr_test1.xml": "xml.jats.v1", "US06840965B2.xml": "xml.uspto.v1",
+}
+
+
+@pytest.mark.parametrize("name, reader", READERS.items())
+def test_publisher_reader_chosen_by_content(name: str, reader: str) -> None:
+    doc = read("publisher-articles", name)
+    assert doc.reader == reader
+    assert all(reason for _, reason in doc.declined)
+
+
+def test_pdf_authors_and_journal_furniture() -> None:
+    assert read("pdfs", "prx2018_nematic_SC_CuxBi2Se3.pdf").metadata.authors[:3] == ("Ran Tao", "Ya-Jun Yan", "Xi Liu")
+    chemsci = read("pdfs", "chemsci2022_red_fluorescent_proteins.pdf").metadata.authors
+    assert "Michael C. Thompson" in chemsci and "Roberto A. Chica" in chemsci
+    assert read("publisher-articles", "acs.jmedchem.6b00723.html").metadata.journal == "Journal of Medicinal Chemistry"

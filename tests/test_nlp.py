@@ -268,7 +268,9 @@ def test_annotate_batches_across_documents_and_keeps_order() -> None:
     assert [d.doc_key for d in out] == [f"hash{i}" for i in range(5)]
     assert calls == [4, 4, 4, 3]
     assert all(len(d.sentences) == 3 for d in out)
-    assert out[0].pipeline == "sentences.rules.v1+ner.test.v0+quantities.v2+facts.rules.v2"
+    assert out[0].pipeline == ("sentences.rules.v1+ner.test.v0+quantities.v3+abbreviations.v1+facts.rules.v2+"
+                               "facts.components.v1+"
+                               "facts.table.v1+synthesis.rules.v1+doping.rules.v1")
 
 
 def test_annotate_keeps_empty_documents_in_order(tagger) -> None:

@@ -1,0 +1,32 @@
+"""Material-property-value facts on SOFC-Exp (test split by default): precision and recall; prints JSON.
+
+    python benchmarks/sofc_facts.py [--split test|dev|train] [--errors N]
+
+The scoring rule is written out in nlp/evaluation/sofc.py (module docstring).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from mattermine.corpora import corpus_path  # noqa: E402
+from nlp.evaluation.sofc import SLOTS, evaluate  # noqa: E402
+from nlp.registry import create  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", default="test", choices=("test", "dev", "train"))
+    args = ap.parse_args()
+    tagger = create("ner.rules.v1")
+    result = evaluate(corpus_path("sofc-exp"), tagger, args.split)
+    print(json.dumps({"tagger": tagger.name, "corpus": f"sofc-exp/{args.split}", "slots": list(SLOTS),
+                      "rule": "nlp/evaluation/sofc.py", **result}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Glyphs pdfminer cannot map to Unicode by itself, for fonts seen in real journal PDFs.
+
+Every table here is tied to named fonts and was checked against the papers in the test corpus;
+a glyph that still has no mapping comes out as U+FFFD, never as pdfminer's "(cid:N)".
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pdfminer.pdffont import PDFFont
+from pdfminer.pdfinterp import PDFResourceManager
+from pdfminer.pdftypes import dict_value, list_value, resolve1
+from pdfminer.psparser import PSLiteral
+
+# Glyphs the Advent fonts used by RSC and APS put in the private-use area instead of the ligatures.
+_ADVENT_PUA = {"\ue09d": "ft", "\ue103": "fi", "\ue104": "fl"}
+_SYMBOL_GREEK = dict(zip(
+    "abgdezhqiklmnxprstufcywGDQLXPSFYWJjv",
+    "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩϑϕϖ",
+))
+# Advent fonts (APS, RSC) whose encodings pdfminer reads as Latin-1. The math font's "=" comes
+# out as "¼", "+" as "þ", parentheses as "ð"/"Þ"; the italic text font's "/" comes out as "=";
+# the Greek fonts use the Symbol font's letters ("l" is lambda); AdvPS7DA6 holds the relations.
+_FONT_FIXES = {
+    "AdvP4C4E74": {"¼": "=", "þ": "+", "ð": "(", "Þ": ")", "j": "|", "k": "\u2225", "0": "\u2032"},
+    "AdvTTd0b5fdba.I": {"=": "/"},
+    "AdvPS4721B4": _SYMBOL_GREEK,
+    "AdvPS3F4C13": _SYMBOL_GREEK,
+    "AdvPS7DA6": {"#": "\u2264", "$": "\u2265"},
+}
+# The Advent math font names its symbols "C<n>" after their slot in TeX's math symbol font
+# (cmsy): C0 is the minus sign, C6 plus-minus, C14 the degree circle.
+_CMSY_FONTS = frozenset({"AdvP4C4E74"})
+_CMSY = dict(enumerate(
+    "−·×∗÷⋄±∓⊕⊖⊗⊘⊙◯°•≍≡⊆⊇≤≥⪯⪰∼≈⊂⊃≪≫≺≻←→↑↓↔↗↘≃⇐⇒⇑⇓⇔↖↙∝′∞∈∋△▽/↦∀∃¬∅ℜℑ⊤⊥"
+))
+_SLOT_NAME = re.compile(r"^C(\d{1,3})$")
+_CID = re.compile(r"^\(cid:\d+\)$")
+
+
+def base_font(fontname: str) -> str:
+    """'OOADJJ+AdvP4C4E74' -> 'AdvP4C4E74' (the subset prefix differs from file to file)."""
+    return fontname.rsplit("+", 1)[-1]
+
+
+def fix_glyph(text: str, fontname: str) -> str:
+    if text in _ADVENT_PUA and "Adv" in fontname:
+        return _ADVENT_PUA[text]
+    fixes = _FONT_FIXES.get(base_font(fontname))
+    if fixes and text in fixes:
+        return fixes[text]
+    if "\uf8e5" <= text <= "\uf8ff":  # pieces of tall brackets from Symbol-encoded fonts
+        return ""
+    if _CID.match(text):
+        return "\ufffd"  # a glyph without a Unicode mapping: mark it rather than print "(cid:3)"
+    return text
+
+
+class GlyphNameManager(PDFResourceManager):
+    """Remembers, for the fonts in _CMSY_FONTS, which glyph name their /Differences give each
+    code: pdfminer drops names it does not know, and "C0" is one of them."""
+
+    def __init__(self) -> None:
+        super().__init__(caching=True)
+        self.slots: dict[int, dict[int, str]] = {}
+
+    def get_font(self, objid: object, spec: Any) -> PDFFont:
+        font = super().get_font(objid, spec)
+        if id(font) not in self.slots:
+            self.slots[id(font)] = _cmsy_slots(font, spec)
+        return font
+
+    def undefined(self, font: PDFFont, cid: int) -> str | None:
+        return self.slots.get(id(font), {}).get(cid)
+
+
+def _cmsy_slots(font: PDFFont, spec: Any) -> dict[int, str]:
+    if base_font(getattr(font, "fontname", "") or "") not in _CMSY_FONTS:
+        return {}
+    try:
+        encoding = resolve1(dict_value(spec).get("Encoding"))
+        differences = list_value(dict_value(encoding).get("Differences", []))
+    except (TypeError, ValueError):
+        return {}
+    slots: dict[int, str] = {}
+    code = 0
+    for item in differences:
+        item = resolve1(item)
+        if isinstance(item, int):
+            code = item
+        elif isinstance(item, PSLiteral):
+            match = _SLOT_NAME.match(str(item.name))
+            if match and int(match.group(1)) in _CMSY:
+                slots[code] = _CMSY[int(match.group(1))]
+            code += 1
+    return slots

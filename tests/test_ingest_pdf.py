@@ -1,0 +1,220 @@
+"""PDF layout on small papers made here with fpdf2: reading order across one- and two-column
+parts of a page, page furniture, hyphenation, tables, glyph repairs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from ingest import read_document
+from ingest.normalize import clean_text, hyphenated_compounds, join_lines
+from ingest.pdf_glyphs import fix_glyph
+
+LEFT, RIGHT, COLUMN = 15.0, 110.0, 85.0  # mm: two columns of 85 mm with a 10 mm gutter
+
+FILLER = ("the samples were annealed in flowing oxygen and measured again after every step so that "
+          "the change of the transition could be followed over the whole series of treatments")
+
+
+def column_lines(opening: str, n: int = 6) -> list[str]:
+    """Lines of one paragraph that starts with `opening`, about 60 characters each."""
+    words = f"{opening} {FILLER} {FILLER}".split()
+    lines, line = [], ""
+    for word in words:
+        if len(line) + len(word) > 58:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+        if len(lines) == n:
+            break
+    lines[-1] = lines[-1].rstrip(",") + "."
+    return lines
+
+
+class Paper(FPDF):
+    """A journal-like page: running header, page number and journal footer on every page."""
+
+    def header(self) -> None:
+        self.set_font("helvetica", "", 8)
+        self.set_xy(LEFT, 8)
+        self.cell(0, 4, "Journal of Synthetic Tests 12 (2024) 100-104")
+
+    def footer(self) -> None:
+        self.set_font("helvetica", "", 8)
+        self.set_xy(LEFT, 285)
+        self.cell(0, 4, "Published by the Synthetic Society")
+        self.set_xy(100, 285)
+        self.cell(10, 4, str(self.page_no()))
+
+    def lines_at(self, x: float, y: float, lines: list[str], size: float = 9.5) -> float:
+        self.set_font("helvetica", "", size)
+        for line in lines:
+            self.set_xy(x, y)
+            self.cell(COLUMN, 4.6, line)
+            y += 4.6
+        return y + 4.0  # paragraph gap
+
+
+def make_two_column_paper(path: Path) -> None:
+    """Full-width title and abstract, two columns, a full-width figure caption, two columns
+    again; a second page in two columns; a table with ruled cells at the end."""
+    pdf = Paper()
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.set_xy(LEFT, 20)
+    pdf.cell(0, 8, "Layered Nickelates Under Hydrostatic Pressure")
+    pdf.set_font("helvetica", "", 10)
+    pdf.set_xy(LEFT, 31)
+    pdf.cell(0, 5, "Ada Lovelace, Alan Turing and Grace Hopper")
+    pdf.set_xy(LEFT, 38)
+    pdf.set_font("helvetica", "", 9.5)
+    pdf.multi_cell(180, 4.6, "Abstract. We report superconductivity in a layered nickelate under pressure. The "
+                   "critical temperature rises with pressure and reaches a maximum at fifteen gigapascal, which "
+                   "we explain with a simple model of the electronic structure of the layers.")
+    pdf.set_font("helvetica", "B", 10)
+    pdf.set_xy(LEFT, 62)
+    pdf.cell(COLUMN, 5, "1. Introduction")
+    y = pdf.lines_at(LEFT, 70, column_lines("Alpha paragraph opens the left column and"))
+    y = pdf.lines_at(LEFT, y, ["Bravo paragraph continues the left column with a well-known",
+                               "effect that the earlier work called a super-",
+                               "conducting dome in the phase diagram of these",
+                               "compounds, a well-", "known result."])
+    pdf.lines_at(RIGHT, 70, column_lines("Charlie paragraph opens the right column and"))
+    pdf.lines_at(RIGHT, 110, column_lines("Delta paragraph closes the upper right column and"))
+    pdf.set_font("helvetica", "", 8.5)
+    pdf.set_xy(LEFT, 150)
+    pdf.multi_cell(180, 4, "Figure 1. Resistance of the nickelate at four pressures; the full-width caption "
+                   "separates the upper pair of columns from the lower pair.")
+    pdf.lines_at(LEFT, 165, column_lines("Echo paragraph opens the lower left column and"))
+    pdf.lines_at(RIGHT, 165, column_lines("Foxtrot paragraph opens the lower right column and"))
+    pdf.add_page()
+    pdf.lines_at(LEFT, 20, column_lines("Golf paragraph opens the second page and"))
+    pdf.lines_at(RIGHT, 20, column_lines("Hotel paragraph ends the text of the paper and"))
+    pdf.set_font("helvetica", "B", 9)
+    pdf.set_xy(LEFT, 70)
+    pdf.cell(0, 5, "Table 1. Lattice parameters of the nickelates at room temperature")
+    pdf.set_xy(LEFT, 78)
+    pdf.set_font("helvetica", "", 9)
+    with pdf.table(width=120, col_widths=(40, 40, 40), align="LEFT") as table:
+        for row in (("Compound", "a (A)", "c (A)"), ("La3Ni2O7", "5.39", "20.52"),
+                    ("La4Ni3O10", "5.41", "27.96"), ("Pr4Ni3O10", "5.37", "27.62")):
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+    pdf.set_font("helvetica", "B", 10)
+    pdf.set_xy(LEFT, 120)
+    pdf.cell(COLUMN, 5, "References")
+    pdf.lines_at(LEFT, 127, ["[1] A. Author and B. Writer, Journal of Imaginary Physics 12, 345 (2020)."])
+    pdf.output(str(path))
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("pdf") / "two-column.pdf"
+    make_two_column_paper(path)
+    return read_document(path)
+
+
+def test_two_column_reading_order_across_a_full_width_caption(paper) -> None:
+    openings = [p.text.split()[0] for p in paper.paragraphs if p.kind == "body"]
+    assert openings == ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel"]
+    assert paper.captions[0].startswith("Figure 1. Resistance of the nickelate")
+
+
+def test_title_authors_abstract_and_page_count(paper) -> None:
+    assert paper.metadata.title == "Layered Nickelates Under Hydrostatic Pressure"
+    assert paper.metadata.authors == ("Ada Lovelace", "Alan Turing", "Grace Hopper")
+    assert paper.metadata.abstract and paper.metadata.abstract.startswith("We report superconductivity")
+    assert paper.pages == 2 and paper.sections == ("1. Introduction",)
+
+
+def test_running_header_footer_and_page_numbers_are_removed(paper) -> None:
+    text = " ".join(p.text for p in paper.paragraphs)
+    for furniture in ("Journal of Synthetic Tests", "Published by the Synthetic Society"):
+        assert furniture not in text
+    assert not any(p.text.strip().isdigit() for p in paper.paragraphs)
+
+
+def test_hyphenation_is_repaired_but_compounds_keep_their_hyphen(paper) -> None:
+    bravo = next(p.text for p in paper.paragraphs if p.text.startswith("Bravo"))
+    assert "superconducting dome" in bravo
+    assert "a well-known result." in bravo
+
+
+def test_ruled_table_cells_and_header(paper) -> None:
+    assert len(paper.tables) == 1
+    table = paper.tables[0]
+    assert table.caption == "Table 1. Lattice parameters of the nickelates at room temperature"
+    assert table.rows == (("Compound", "a (A)", "c (A)"), ("La3Ni2O7", "5.39", "20.52"),
+                          ("La4Ni3O10", "5.41", "27.96"), ("Pr4Ni3O10", "5.37", "27.62"))
+    assert table.header_rows == 1
+    body = " ".join(p.text for p in paper.paragraphs)
+    assert "La4Ni3O10" not in body and "27.96" not in body  # cells are not prose
+
+
+def test_reference_list_is_not_body_text(paper) -> None:
+    assert "Imaginary Physics" not in " ".join(p.text for p in paper.paragraphs)
+
+
+def test_aligned_table_without_rules(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 14)
+    pdf.cell(0, 10, "Thermal Transport in Skutterudite Thermoelectrics", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 10)
+    pdf.multi_cell(0, 5, "We measured the thermal conductivity of three filled skutterudites between room "
+                   "temperature and eight hundred kelvin and compare the results with a simple model.")
+    pdf.ln(4)
+    pdf.cell(0, 6, "Table 2: Thermal conductivity at 300 K", new_x="LMARGIN", new_y="NEXT")
+    for row in (("Sample", "k (W/mK)", "ZT"), ("CoSb3", "9.1", "0.1"), ("Yb0.2Co4Sb12", "3.0", "1.2"),
+                ("Ba0.3Co4Sb12", "2.7", "1.1")):
+        for x, text in zip((10, 60, 110), row):
+            pdf.set_x(x)
+            pdf.cell(40, 6, text)
+        pdf.ln(6)
+    pdf.ln(6)
+    pdf.multi_cell(0, 5, "The filled compounds conduct heat three times less well than the parent "
+                   "compound, because the rattling fillers scatter the heat-carrying phonons strongly.")
+    path = tmp_path / "aligned.pdf"
+    pdf.output(str(path))
+    doc = read_document(path)
+    assert [t.rows for t in doc.tables] == [(("Sample", "k (W/mK)", "ZT"), ("CoSb3", "9.1", "0.1"),
+                                            ("Yb0.2Co4Sb12", "3.0", "1.2"), ("Ba0.3Co4Sb12", "2.7", "1.1"))]
+    assert any(p.text.startswith("The filled compounds") for p in doc.paragraphs)
+
+
+def test_line_numbers_of_a_manuscript_are_removed(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 14)
+    pdf.cell(0, 10, "Oxygen Vacancies in Strontium Titanate Films", new_x="LMARGIN", new_y="NEXT")
+    lines = column_lines("Films were grown by pulsed laser deposition and", 8)
+    for n, line in enumerate(lines, 1):
+        pdf.set_font("helvetica", "", 7)
+        pdf.set_xy(3, 30 + 5 * n)
+        pdf.cell(6, 5, str(n))
+        pdf.set_font("helvetica", "", 10)
+        pdf.set_xy(20, 30 + 5 * n)
+        pdf.cell(150, 5, line)
+    path = tmp_path / "numbered.pdf"
+    pdf.output(str(path))
+    text = [p.text for p in read_document(path).paragraphs]
+    assert text and text[0].startswith("Films were grown") and not any(ch.isdigit() for ch in text[0])
+
+
+def test_advent_font_glyphs_become_unicode() -> None:
+    assert fix_glyph("l", "OOADJK+AdvPS4721B4") == "\u03bb"  # RSC's Greek font: lambda
+    assert fix_glyph("$", "OOADKP+AdvPS7DA6") == "\u2265"
+    assert fix_glyph("\ue103", "OOAFNB+AdvOT999035f4+e1") == "fi"
+    assert fix_glyph("(cid:9)", "ABCDEF+Unknown") == "\ufffd"
+    assert fix_glyph("l", "ABCDEF+Times-Roman") == "l"
+
+
+def test_compounds_and_angstrom() -> None:
+    compounds = hyphenated_compounds(["a well-known effect", "first-principles work", "Cu-doped"])
+    assert compounds == {"well-known", "first-principles"}
+    assert join_lines(["a well-", "known super-", "conductor"], compounds) == "a well-known superconductor"
+    assert clean_text("Bond length (\u02daA)") == "Bond length (\u00c5)"
