@@ -16,6 +16,7 @@ from user strings; every value travels as a parameter.
     (:Synthesis)-[:HAS_STEP {order}]->(:Operation {id, type, text, temperature, time, atmosphere})
       -[:STATED_IN]->(:Sentence);  (:Synthesis)-[:REPORTED_IN]->(:Document)
     (:Material)-[:DOPED_WITH {sentences}]->(:Element)
+    (:Material)-[:PREDICTED_FOR {score, model, rank}]->(:Application)   (discovery: word embeddings)
 
 Every entity node carries its own label plus `:Entity`, with `uid` = "<Label>:<key>", so that
 relationships between entities of any type are written with one label-free query.
@@ -59,6 +60,7 @@ REL_TYPES: tuple[str, ...] = (
     "USES",
     "HAS_STEP",
     "DOPED_WITH",
+    "PREDICTED_FOR",
 )
 
 

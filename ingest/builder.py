@@ -20,6 +20,7 @@ class DocumentBuilder:
         self._paragraphs: list[Paragraph] = []
         self._tables: list[Table] = []
         self._captions: list[str] = []
+        self._references: list[str] = []
         self._section: str | None = None
         self._in_abstract = False
         self.in_references = False
@@ -53,6 +54,8 @@ class DocumentBuilder:
 
     def paragraph(self, text: str, kind: str = "body") -> None:
         text = clean_text(text)
+        if text and self.in_references:
+            self.reference(text)
         if not text or self.in_references:
             return
         if kind == "body" and self._in_abstract:
@@ -64,6 +67,12 @@ class DocumentBuilder:
         text = clean_text(text)
         if text and text not in self._captions:
             self._captions.append(text)
+
+    def reference(self, text: str) -> None:
+        """One entry of the reference list (kept apart from the text, whatever mode we are in)."""
+        text = clean_text(text)
+        if text:
+            self._references.append(text)
 
     def extend_caption(self, text: str) -> None:
         """Append to the caption added last (a caption the source splits in pieces)."""
@@ -100,4 +109,5 @@ class DocumentBuilder:
             declined=declined,
             warnings=warnings,
             pages=pages,
+            references=tuple(self._references),
         )

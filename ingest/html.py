@@ -80,7 +80,9 @@ def _read_page(
     if body is None:
         body = root
     doi = reader.doi(page) or _doi_link(body)
-    for el in [*body.iter(*JUNK_TAGS), *page.all(reader.drop_xpath), *page.all(reader.references_xpath)]:
+    reference_lists = page.all(reader.references_xpath)
+    references = [item for el in reference_lists for item in _reference_items(el)]
+    for el in [*body.iter(*JUNK_TAGS), *page.all(reader.drop_xpath), *reference_lists]:
         if el.getparent() is not None:
             el.drop_tree()
 
@@ -93,6 +95,8 @@ def _read_page(
         content = _content_root(body)
 
     builder = DocumentBuilder()
+    for item in references:
+        builder.reference(item)
     walker = _Walker(builder, content, abstract_el, title, set(page.all(reader.caption_xpath)))
     if abstract and not _contains(content, abstract_el):
         builder.paragraph(abstract, "abstract")
@@ -303,6 +307,8 @@ class _Walker:
             return False
         headings = [block_text(h) for h in el.iter(*HEADING_TAGS)]
         if marks & _REF_TOKENS and all(is_references_heading(h) for h in headings):
+            for item in _reference_items(el):
+                self.builder.reference(item)
             return True
         return bool(marks & _FURNITURE_TOKENS) and not headings and len(block_text(el)) < 3000
 
@@ -360,6 +366,15 @@ class _Walker:
         if table.caption:
             self.builder.caption(table.caption)
         self.builder.table(table)
+
+
+def _reference_items(el: etree._Element) -> list[str]:
+    """Entries of a reference list: its list items, else its block children, else its text."""
+    items = [block_text(li) for li in el.iter("li")]
+    if not items:
+        items = [block_text(c) for c in el if isinstance(c.tag, str) and c.tag in BLOCK_TAGS]
+    items = [text for text in items if len(text) >= 20]
+    return items or [text for text in [block_text(el)] if text]
 
 
 def _elements_with_block_descendants(root: etree._Element) -> set[etree._Element]:

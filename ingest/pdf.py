@@ -129,8 +129,11 @@ def extract(data: bytes, source_path: str, limits: Limits = DEFAULT_LIMITS) -> P
         tables.append(tuple(found))
     if len(failed) == len(pdf_pages):
         raise ReadError("broken PDF: no page could be interpreted", stage="pdf", path=source_path)
-    warnings = (f"pages that could not be interpreted: {', '.join(map(str, failed))}",) if failed else ()
-    return PdfContent(pages=tuple(pages), info=info, tables=tuple(tables), warnings=warnings)
+    warnings = [f"pages that could not be interpreted: {', '.join(map(str, failed))}"] if failed else []
+    blank = [n + 1 for n, page in enumerate(pages) if not page and not tables[n] and n + 1 not in failed]
+    if blank and len(blank) < len(pages):
+        warnings.append(f"pages without a text layer (scanned without OCR?): {', '.join(map(str, blank))}")
+    return PdfContent(pages=tuple(pages), info=info, tables=tuple(tables), warnings=tuple(warnings))
 
 
 def _open(data: bytes, source_path: str, limits: Limits) -> tuple[Any, dict[str, str], list[PDFPage]]:

@@ -14,7 +14,7 @@ from ingest.builder import DocumentBuilder
 from ingest.normalize import clean_text, hyphenated_compounds, is_references_heading, join_lines, strip_numbering
 from ingest.pdf_blocks import Block, Line
 
-_CAPTION = re.compile(
+CAPTION = re.compile(
     r"^(fig(ure)?s?\.?|table|scheme|chart|plate)\s*(s?\d+|[IVX]+)[a-z]?(?P<punct>\s*[.:|\u2014\u2013])?",
     re.IGNORECASE,
 )
@@ -48,6 +48,7 @@ _BOILERPLATE = re.compile(
 _CAPTION_INSIDE = re.compile(r"\b(fig(ure)?\.?|table)\s*(\d+|[IVX]+)\s*[.:|]", re.IGNORECASE)
 _SMALLER = 0.8  # points under the body size from which text is small print
 SENTENCE_END = (".", "!", "?", ":")
+_FRAGMENT_WORDS = 8  # shorter text that ends no sentence and continues none is a stray piece
 
 
 class BodyWalker:
@@ -78,6 +79,7 @@ class BodyWalker:
         if _REFERENCE_START.match(first):
             self._flush()
             self.builder.references()  # REVTeX and APS lists start "[1] ..." with no heading
+            self.builder.reference(join_lines(line.text for line in block.lines))
             return k + 1
         if is_references_heading(first):
             self._flush()
@@ -98,6 +100,10 @@ class BodyWalker:
                 self._heading_text(clean_text(lines[0].text))
                 lines = lines[1:]
         text = join_lines((line.text for line in lines), self.compounds)
+        if self.builder.in_references:
+            if len(text) >= 20 and not _BOILERPLATE.search(text[:300]):
+                self.builder.reference(text)  # entries, in body type or small print
+            return k + 1
         if not is_prose(text) or _BOILERPLATE.search(text[:300]):
             return k + 1  # labels, equations, licence and copyright lines, "Received ..." dates
         if block.size < self.body_size - _SMALLER:
@@ -123,7 +129,7 @@ class BodyWalker:
         for i in order[k + 1:k + 1 + window]:
             block = self.blocks[i]
             text = join_lines(line.text for line in block.lines)
-            if abs(block.size - self.body_size) <= 1.0 and is_prose(text) and not _CAPTION.match(text):
+            if abs(block.size - self.body_size) <= 1.0 and is_prose(text) and not CAPTION.match(text):
                 return True
         return False
 
@@ -140,6 +146,8 @@ class BodyWalker:
         if self.pending and not self.pending.endswith(SENTENCE_END) and (text[:1].islower() or indented is False):
             self.pending = join_lines([self.pending, text], self.compounds)
             return
+        if len(text.split()) < _FRAGMENT_WORDS and not text.endswith(SENTENCE_END):
+            return  # a piece of a sentence that sub- and superscripts cut off its line ("LE) and peaks (Δ∗")
         self._flush()
         self.pending = text
 
@@ -149,7 +157,7 @@ class BodyWalker:
             self.pending = None
 
     def _is_caption(self, first: str, block: Block) -> bool:
-        match = _CAPTION.match(first)
+        match = CAPTION.match(first)
         if not match:
             return False
         # "Fig. 1 | ...", "FIG. 1. ...", "Table 2: ..." are captions; "Figure 1 shows ..." in body

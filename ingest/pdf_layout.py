@@ -17,7 +17,7 @@ from ingest.normalize import (
     join_lines,
 )
 from ingest.pdf_blocks import Block, Line, PdfContent
-from ingest.pdf_body import SENTENCE_END, BodyWalker, capitalised, heading_like, is_prose, touching
+from ingest.pdf_body import CAPTION, SENTENCE_END, BodyWalker, capitalised, heading_like, is_prose, touching
 from ingest.pdf_front import cover_authors, find_authors
 from ingest.records import Metadata, ParsedDocument
 
@@ -88,7 +88,8 @@ def _running_blocks(blocks: list[Block], pages: int) -> set[int]:
     band of the page, or anywhere when it recurs on half the pages or more."""
     seen: dict[str, list[int]] = {}
     for i, block in enumerate(blocks):
-        if len(block.lines) <= 3 and len(block.text) <= 200:
+        # Caption labels ("Fig. 3.") recur from page to page with only the number changed.
+        if len(block.lines) <= 3 and len(block.text) <= 200 and not CAPTION.match(block.text):
             key = re.sub(r"\d+", "#", clean_text(block.text).lower())
             seen.setdefault(key, []).append(i)
     running: set[int] = set()

@@ -65,28 +65,26 @@ def find_tables(
     boxes: Sequence[LTTextBox], rules: Sequence[Rule], gutter: tuple[float, float] | None, glyph: GlyphText,
 ) -> tuple[list[Table], set[int]]:
     """The page's tables, and the indexes of the boxes whose lines they used up."""
+    by_box: dict[int, list[_Line]] = {}
+    for i, box in enumerate(boxes):
+        for obj in box:
+            text = obj.get_text().strip() if isinstance(obj, LTTextLine) else ""
+            if text:
+                by_box.setdefault(i, []).append(_Line(i, obj, text))
+    lines = [line for box_lines in by_box.values() for line in box_lines]
     tables: list[Table] = []
     used: set[int] = set()
-    lines = [_Line(i, line, line.get_text().strip()) for i, box in enumerate(boxes) for line in box
-             if isinstance(line, LTTextLine) and line.get_text().strip()]
-    for i, box in enumerate(boxes):
-        first = next((line for line in lines if line.box == i), None)
-        if first is None or not _is_table_caption(first.text) or i in used:
+    for i, box_lines in by_box.items():
+        if i in used or not _is_table_caption(box_lines[0].text):
             continue
-        x0, x1 = _region(box, boxes, rules, gutter)
-        members = _table_lines(lines, box, x0, x1)
-        if len(members) < 2:
-            continue
-        caption = join_lines(line.text for line in lines if line.box == i)
-        table = _build(members, rules, x0, x1, caption, glyph)
+        x0, x1 = _region(boxes[i], boxes, rules, gutter)
+        members = _table_lines(lines, by_box, boxes[i], x0, x1)
+        table = _build(members, rules, x0, x1, join_lines(line.text for line in box_lines), glyph) if len(members) >= 2 else None
         if table is None:
             continue
         tables.append(table)
-        per_box: dict[int, int] = {}
-        for line in members:
-            per_box[line.box] = per_box.get(line.box, 0) + 1
-        for b, count in per_box.items():
-            if count * 2 >= sum(1 for line in lines if line.box == b):
+        for b in {line.box for line in members}:
+            if 2 * sum(1 for line in members if line.box == b) >= len(by_box[b]):
                 used.add(b)
     return tables, used
 
@@ -121,25 +119,21 @@ def _region(caption: LTTextBox, boxes: Sequence[LTTextBox], rules: Sequence[Rule
     return left, right
 
 
-def _table_lines(lines: list[_Line], caption: LTTextBox, x0: float, x1: float) -> list[_Line]:
+def _table_lines(lines: list[_Line], by_box: dict[int, list[_Line]], caption: LTTextBox,
+                 x0: float, x1: float) -> list[_Line]:
     """Lines of the table under the caption, top to bottom, up to where the table ends."""
-    width = x1 - x0
-    below = [line for line in lines
-             if line.obj.y1 <= caption.y0 + 2 and _inside(line.obj, x0, x1)]
-    below.sort(key=lambda line: -line.obj.y1)
+    below = sorted((line for line in lines if line.obj.y1 <= caption.y0 + 2 and _inside(line.obj, x0, x1)),
+                   key=lambda line: -line.obj.y1)
     members: list[_Line] = []
     bottom = caption.y0
     for line in below:
-        if id(line.obj) in {id(m.obj) for m in members}:
-            continue
-        gap = bottom - line.obj.y1
         limit = _MAX_FIRST_GAP if not members else max(18.0, 2.5 * line.height)
-        if gap > limit:
+        if bottom - line.obj.y1 > limit:
+            break  # a wide gap: the table is over (or was never below the caption)
+        opens_box = by_box[line.box][0] is line
+        if opens_box and (_is_table_caption(line.text) or _OTHER_CAPTION.match(line.text)):
             break
-        first_of_box = next((m for m in lines if m.box == line.box), line)
-        if first_of_box is line and (_is_table_caption(line.text) or _OTHER_CAPTION.match(line.text)):
-            break
-        if _is_prose_line(line, width):
+        if _is_prose_line(line, x1 - x0):
             break  # running text or a table footnote: the table is over
         members.append(line)
         bottom = min(bottom, line.obj.y0)

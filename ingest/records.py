@@ -49,6 +49,9 @@ class ParsedDocument:
     # could not lay out); the document is still usable.
     warnings: tuple[str, ...] = ()
     pages: int | None = None  # PDF page count; None for other formats
+    # The reference list, one entry per item (per printed box for PDFs); never part of the text
+    # the NLP stage reads.
+    references: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:

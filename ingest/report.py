@@ -29,6 +29,7 @@ def document_report(doc: ParsedDocument) -> dict[str, Any]:
             for t in doc.tables
         ],
         "captions": list(doc.captions),
+        "references": list(doc.references),
     }
 
 
@@ -65,6 +66,8 @@ def format_report(doc: ParsedDocument) -> str:
         out.extend(_grid(table))
     out += ["", f"captions ({len(doc.captions)}):"]
     out += [_wrap(c, indent="  ") for c in doc.captions]
+    out += ["", f"references ({len(doc.references)}, kept out of the text):"]
+    out += [f"  {r if len(r) <= _WIDTH - 2 else r[:_WIDTH - 3] + '…'}" for r in doc.references]
     return "\n".join(out)
 
 

@@ -53,6 +53,8 @@ def read_xml(
         declined.append((reader.name, reason))
     builder = DocumentBuilder()
     metadata = reader.read(root, index, builder)
+    for ref in index.all("ref", "bib-reference"):
+        builder.reference(xml_text(ref))
     if metadata.abstract is None and builder.has_abstract():
         metadata = replace(metadata, abstract=builder.abstract_text())
     return builder.build(

@@ -57,6 +57,22 @@ class Paper(FPDF):
         return y + 4.0  # paragraph gap
 
 
+FIGURE_LABELS = ("(a)", "Resistance (mOhm)", "T (K)", "3.2 GPa", "onset", "150", "300")
+
+
+def draw_figure(pdf: FPDF, x: float, y: float) -> None:
+    """A plot frame with axis ticks and labels, and its caption underneath."""
+    pdf.rect(x + 10, y, 70, 40)
+    pdf.line(x + 10, y + 30, x + 80, y + 10)
+    pdf.set_font("helvetica", "", 7)
+    for label, dx, dy in zip(FIGURE_LABELS, (12, 0, 40, 50, 30, 8, 75), (2, 18, 44, 12, 22, 38, 44)):
+        pdf.set_xy(x + dx, y + dy)
+        pdf.cell(20, 3, label)
+    pdf.set_font("helvetica", "", 8.5)
+    pdf.set_xy(x, y + 50)
+    pdf.multi_cell(COLUMN, 4, "Figure 2. Resistance of La3Ni2O7 at 3.2 GPa against temperature.")
+
+
 def make_two_column_paper(path: Path) -> None:
     """Full-width title and abstract, two columns, a full-width figure caption, two columns
     again; a second page in two columns; a table with ruled cells at the end."""
@@ -104,6 +120,7 @@ def make_two_column_paper(path: Path) -> None:
             cells = table.row()
             for text in row:
                 cells.cell(text)
+    draw_figure(pdf, RIGHT, 140)
     pdf.set_font("helvetica", "B", 10)
     pdf.set_xy(LEFT, 120)
     pdf.cell(COLUMN, 5, "References")
@@ -155,8 +172,16 @@ def test_ruled_table_cells_and_header(paper) -> None:
     assert "La4Ni3O10" not in body and "27.96" not in body  # cells are not prose
 
 
+def test_figure_labels_stay_out_of_the_text(paper) -> None:
+    text = " ".join(p.text for p in paper.paragraphs)
+    for label in FIGURE_LABELS:
+        assert label not in text
+    assert "Figure 2. Resistance of La3Ni2O7 at 3.2 GPa against temperature." in paper.captions
+
+
 def test_reference_list_is_not_body_text(paper) -> None:
     assert "Imaginary Physics" not in " ".join(p.text for p in paper.paragraphs)
+    assert paper.references == ("[1] A. Author and B. Writer, Journal of Imaginary Physics 12, 345 (2020).",)
 
 
 def test_aligned_table_without_rules(tmp_path: Path) -> None:
@@ -218,3 +243,16 @@ def test_compounds_and_angstrom() -> None:
     assert compounds == {"well-known", "first-principles"}
     assert join_lines(["a well-", "known super-", "conductor"], compounds) == "a well-known superconductor"
     assert clean_text("Bond length (\u02daA)") == "Bond length (\u00c5)"
+
+
+def test_pages_without_text_are_reported_not_silently_skipped(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, 6, "A cover page with enough words to count as a paragraph of running text here.")
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 100)  # a scanned page without OCR looks like this: no text at all
+    path = tmp_path / "half-scanned.pdf"
+    pdf.output(str(path))
+    doc = read_document(path)
+    assert doc.warnings == ("pages without a text layer (scanned without OCR?): 2",)

@@ -89,6 +89,7 @@ def test_arxiv_latexml_page(tmp_path: Path) -> None:
     assert [p.text for p in doc.paragraphs if p.kind == "body"] == [PROSE]
     assert doc.tables[0].rows == (("Film", "Tc (K)"), ("La3Ni2O7", "42"), ("La2PrNi2O7", "48"))
     assert doc.tables[0].caption == "Table 1: Critical temperatures"
+    assert doc.references == ("A. Author, Phys. Rev. B 1, 1 (2020), a reference that stays out.",)
 
 
 def test_unknown_page_falls_through_to_the_generic_reader_with_every_reason(tmp_path: Path) -> None:
