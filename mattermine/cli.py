@@ -248,21 +248,6 @@ def graph_export(out_dir: Path, neo4j_database: str, config: GraphConfig) -> Non
 
 
 # -- facts ---------------------------------------------------------------------------------
-FACT_COLUMNS = ["path", "doi", "material", "material_key", "property", "value", "unit", "si_value", "si_unit",
-                "phase", "method", "confidence", "sentence"]
-
-
-def list_facts(store: GraphStore, prop: str | None = None, material: str | None = None) -> list[dict[str, Any]]:
-    """Property facts in the graph, filtered by property and material as a user writes them
-    ("band gap", "Tc"; "TiO2", "titania", "O2Ti"): one dict per fact, keys FACT_COLUMNS."""
-    from graph import cypher
-    from nlp.keys import material_key, property_key
-
-    params = {"property": property_key(prop) if prop else None, "material": material_key(material) if material else None}
-    result = store.read(cypher.LIST_FACTS, params)
-    return [dict(zip(result.columns, row)) for row in result.rows]
-
-
 @main.command()
 @click.option("--property", "prop", default=None, metavar="NAME",
               help="Only facts about this property: a name or symbol such as 'band gap' or 'Tc'.")
@@ -273,6 +258,7 @@ def list_facts(store: GraphStore, prop: str | None = None, material: str | None 
 def facts(prop: str | None, material: str | None, fmt: str, config: GraphConfig) -> None:
     """List the property facts in the graph for review or export: document (path, DOI), material as
     written and its key, property, value, unit, SI value, phase, extraction method, confidence, sentence."""
+    from graph.facts import FACT_COLUMNS, list_facts
     from mattermine.output import format_csv, format_table
 
     store = _connect(config)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mattermine.cli import FACT_COLUMNS, main
+from graph.facts import FACT_COLUMNS
+from mattermine.cli import main
 from mattermine.corpora import REPO_ROOT
 
 DEMO = REPO_ROOT / "corpora" / "demo"
