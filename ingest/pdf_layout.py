@@ -40,10 +40,11 @@ _MARGIN_BOTTOM = 0.12
 
 def build_document(content: PdfContent, *, source_path: str, content_hash: str, reader: str) -> ParsedDocument:
     blocks = [b for page in content.pages for b in page if not _noise(b)]
+    body_size = _body_size(blocks)
+    blocks = [b for b in blocks if not _edge_furniture(b, body_size)]
     first_page = blocks[0].page if blocks else 0
     raw_first = "\n".join(b.text for b in content.pages[first_page]) if content.pages else ""
     running = _running_blocks(blocks, len(content.pages))
-    body_size = _body_size(blocks)
     title, title_blocks = _title(blocks, running, first_page, body_size, content.info)
     title = capitalised(title) if title else title
     order = [i for i in range(len(blocks)) if i not in running and i not in title_blocks]
@@ -77,9 +78,14 @@ def _noise(block: Block) -> bool:
         return True  # text set vertically, one letter per line (the arXiv stamp in the margin)
     if all(_LINE_NUMBER.match(line.text) for line in block.lines):
         return True  # the line numbers of a manuscript
-    if len(block.lines) <= 2 and (block.y0 > _EDGE_TOP * block.page_height or block.y1 < _EDGE_BOTTOM * block.page_height):
-        return True  # a line in the page's outer edge: journal footer, licence line, download stamp
     return block.size < 4.0  # invisible or microscopic text
+
+
+def _edge_furniture(block: Block, body_size: float) -> bool:
+    """A line or two in the page's outer edge, set smaller than the body: journal footer,
+    licence line, download stamp, e-mail footnote. (Body text may reach the edge: JPSJ.)"""
+    in_edge = block.y0 > _EDGE_TOP * block.page_height or block.y1 < _EDGE_BOTTOM * block.page_height
+    return in_edge and len(block.lines) <= 2 and block.size < body_size - 0.3
 
 
 def _running_blocks(blocks: list[Block], pages: int) -> set[int]:

@@ -32,6 +32,7 @@ class ExtractOptions:
     chunk_rows: int = 1000  # rows per UNWIND statement
     force: bool = False  # re-extract documents already complete in the graph
     failures_path: Path | None = None
+    data_dir: Path | None = None  # where trained models are looked up by name
 
 
 @dataclass
@@ -178,7 +179,7 @@ def run_extract(paths: Iterable[str | Path], store: GraphStore, options: Extract
         log.record(Failure(str(p), "open", "no such file or directory"))
 
     store.ensure_schema()
-    tagger = registry.create(options.tagger)
+    tagger = registry.create_from_spec(options.tagger, data_dir=options.data_dir)
 
     # Hash first (cheap) so documents already complete in the graph are never parsed again.
     hashes: dict[Path, str] = {}

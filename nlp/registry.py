@@ -37,6 +37,7 @@ def register(name: str) -> Callable[[Callable[..., Tagger]], Callable[..., Tagge
 def _load_builtin() -> None:
     # Importing the module runs its @register decorators; kept here so `import nlp` stays cheap.
     import nlp.rules  # noqa: F401
+    import nlp.transformer  # noqa: F401  (registers ner.transformer.v1; torch loads only when one is built)
 
 
 def available() -> list[str]:
@@ -51,3 +52,17 @@ def create(name: str, **config: Any) -> Tagger:
     except KeyError:
         raise UnknownTagger(f"unknown tagger {name!r}; available: {', '.join(sorted(_FACTORIES))}") from None
     return factory(**config)
+
+
+def create_from_spec(spec: str, *, data_dir: Any = None, **config: Any) -> Tagger:
+    """A tagger from what a user typed: a registered name, or a trained model's name or folder
+    (which means ner.transformer.v1 with that model, looked up under `data_dir`)."""
+    _load_builtin()
+    if spec in _FACTORIES:
+        return create(spec, **config)
+    from nlp.transformer.models import is_model
+
+    if is_model(spec, data_dir):
+        return create("ner.transformer.v1", model=spec, data_dir=data_dir, **config)
+    raise UnknownTagger(f"{spec!r} is neither a tagger ({', '.join(sorted(_FACTORIES))}) nor a trained model "
+                        "name or folder (`mattermine nlp models` lists them)")

@@ -1,0 +1,221 @@
+"""The batch inference engine behind `ner.transformer.v1`: windows sorted by length, batches sized
+by a token budget, dynamic padding, inference mode; autocast and pinned memory on CUDA; an
+out-of-memory batch is halved and retried. Results do not depend on batch size or input order."""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from nlp.conll import spans
+from nlp.formula import canonical_key, parse_formula
+from nlp.records import Mention
+from nlp.transformer import NAME
+from nlp.transformer.data import Window, normalise_word, owner, windows
+from nlp.transformer.models import read_meta, resolve
+
+log = logging.getLogger(__name__)
+
+WordTags = list[tuple[str, float]]  # per word: IOB2 tag, its probability
+
+
+def mention_key(etype: str, text: str) -> str:
+    if etype == "MAT":
+        formula = parse_formula(text)
+        if formula is not None:
+            return canonical_key(formula)
+    return text.lower()
+
+
+class TransformerTagger:
+    """Tags sentences with a token-classification model folder written by `train`."""
+
+    name = NAME
+
+    def __init__(self, model: str, device: str | None = None, token_budget: int = 8192,
+                 threads: int | None = None, overlap: int = 32, chunk: int = 4096,
+                 data_dir: Path | None = None) -> None:
+        self.folder = resolve(model, data_dir)  # fail now on a bad name; the weights load on first use
+        self.meta = read_meta(self.folder)
+        self.normalisation = str(self.meta.get("normalise", "none"))
+        self.device_name = device
+        self.token_budget = token_budget
+        self.threads = threads
+        self.overlap = overlap
+        self.chunk = chunk
+        self._model: Any = None
+
+    @classmethod
+    def from_objects(cls, model: Any, tokenizer: Any, meta: dict[str, Any]) -> TransformerTagger:
+        """A tagger over a model already in memory (dev scoring during training)."""
+        self = cls.__new__(cls)
+        self.folder, self.meta, self.normalisation = Path("."), meta, str(meta.get("normalise", "none"))
+        self.device_name, self.token_budget, self.threads, self.overlap, self.chunk = None, 8192, None, 32, 4096
+        self._setup(model, tokenizer)
+        return self
+
+    # -- loading -------------------------------------------------------------------------
+    def _load(self) -> None:
+        if self._model is not None:
+            return
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        log.info("loading %s", self.folder)
+        self._setup(AutoModelForTokenClassification.from_pretrained(self.folder),
+                    AutoTokenizer.from_pretrained(self.folder))
+
+    def _setup(self, model: Any, tokenizer: Any) -> None:
+        import torch
+
+        self.tokenizer = tokenizer
+        self.device = torch.device(self.device_name or ("cuda" if torch.cuda.is_available() else "cpu"))
+        if next(model.parameters()).device != self.device:
+            model = model.to(self.device)
+        if self.device.type == "cpu":
+            # torch's default may count hyper-threads or ignore the affinity mask; use the cores we own
+            torch.set_num_threads(self.threads or len(os.sched_getaffinity(0)))
+        self._model = model.eval()
+        cfg = model.config
+        self.labels = [cfg.id2label[i] for i in range(cfg.num_labels)]
+        limit = min(getattr(cfg, "max_position_embeddings", 512), self.tokenizer.model_max_length or 512)
+        self.max_pieces = int(self.meta.get("max_pieces") or limit - 2)
+        self.max_pieces = min(self.max_pieces, limit - 2)
+        self.amp_dtype = None
+        if self.device.type == "cuda":
+            self.amp_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+
+    # -- word level ----------------------------------------------------------------------
+    def tag_words(self, sentences: Sequence[Sequence[str]], normalise: bool = True) -> list[WordTags]:
+        """IOB2 tag and probability per word of pre-tokenised sentences."""
+        self._load()
+        words = [[normalise_word(w, self.normalisation) if normalise else w for w in s] for s in sentences]
+        pieces = self._pieces(words)
+        wins: list[Window] = []
+        for i, p in enumerate(pieces):
+            if p:
+                wins.extend(windows(i, p, self.max_pieces, self.overlap))
+        preds = self._predict(wins)
+        by_sentence: dict[int, list[tuple[Window, list[tuple[int, float]]]]] = {}
+        for w, pr in zip(wins, preds):
+            by_sentence.setdefault(w.sentence, []).append((w, pr))
+        out: list[WordTags] = []
+        for i, s in enumerate(words):
+            got = by_sentence.get(i, [])
+            where = owner([w for w, _ in got], len(s))
+            out.append([(self.labels[got[wi][1][k][0]], got[wi][1][k][1]) for wi, k in where])
+        return out
+
+    def _pieces(self, words: list[list[str]]) -> list[list[list[int]]]:
+        out: list[list[list[int]]] = [[] for _ in words]
+        todo = [i for i, s in enumerate(words) if s]
+        if not todo:
+            return out
+        enc = self.tokenizer([words[i] for i in todo], is_split_into_words=True, add_special_tokens=False)
+        unk = self.tokenizer.unk_token_id or 0
+        for row, i in enumerate(todo):
+            per: list[list[int]] = [[] for _ in words[i]]
+            for tid, wid in zip(enc["input_ids"][row], enc.word_ids(row)):
+                if wid is not None:
+                    per[wid].append(tid)
+            out[i] = [p or [unk] for p in per]  # a word the tokenizer drops still gets a slot
+        return out
+
+    # -- batches -------------------------------------------------------------------------
+    def _predict(self, wins: list[Window]) -> list[list[tuple[int, float]]]:
+        order = sorted(range(len(wins)), key=lambda i: (-len(wins[i].ids), i))
+        result: list[list[tuple[int, float]]] = [[] for _ in wins]
+        for batch in self._batches(order, wins):
+            for i, pred in zip(batch, self._run([wins[i] for i in batch])):
+                result[i] = pred
+        return result
+
+    def _batches(self, order: list[int], wins: list[Window]) -> Iterator[list[int]]:
+        batch: list[int] = []
+        for i in order:  # longest first, so the first window of a batch sets its padded length
+            longest = len(wins[batch[0]].ids) + 2 if batch else len(wins[i].ids) + 2
+            if batch and (len(batch) + 1) * longest > self.token_budget:
+                yield batch
+                batch = []
+            batch.append(i)
+        if batch:
+            yield batch
+
+    def _run(self, batch: list[Window]) -> list[list[tuple[int, float]]]:
+        import torch
+
+        try:
+            return self._forward(batch)
+        except torch.OutOfMemoryError:
+            if len(batch) == 1:
+                raise
+            torch.cuda.empty_cache()
+            self.token_budget = max(1, self.token_budget // 2)
+            log.warning("out of memory on %d windows; halving the batch (token budget now %d)",
+                        len(batch), self.token_budget)
+            half = len(batch) // 2
+            return self._run(batch[:half]) + self._run(batch[half:])
+
+    def _forward(self, batch: list[Window]) -> list[list[tuple[int, float]]]:
+        import torch
+
+        tok = self.tokenizer
+        cls = tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id
+        sep = tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id
+        width = max(len(w.ids) for w in batch) + 2
+        ids = torch.full((len(batch), width), tok.pad_token_id or 0, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for r, w in enumerate(batch):
+            ids[r, : len(w.ids) + 2] = torch.tensor([cls, *w.ids, sep])
+            mask[r, : len(w.ids) + 2] = 1
+        if self.device.type == "cuda":
+            ids = ids.pin_memory().to(self.device, non_blocking=True)
+            mask = mask.pin_memory().to(self.device, non_blocking=True)
+        with torch.inference_mode():
+            if self.amp_dtype is not None:
+                with torch.autocast("cuda", dtype=self.amp_dtype):
+                    logits = self._model(input_ids=ids, attention_mask=mask).logits
+            else:
+                logits = self._model(input_ids=ids, attention_mask=mask).logits
+            prob, label = logits.float().softmax(-1).max(-1)
+        prob, label = prob.cpu(), label.cpu()
+        out = []
+        for r, w in enumerate(batch):
+            heads = [h + 1 for h in w.heads]
+            out.append(list(zip(label[r, heads].tolist(), prob[r, heads].tolist())))
+        return out
+
+    # -- text level ----------------------------------------------------------------------
+    def tag(self, sentences: Sequence[str]) -> list[list[Mention]]:
+        """Mentions of each sentence text, offsets into that text as given."""
+        return list(self.tag_stream(sentences))
+
+    def tag_stream(self, sentences: Iterable[str]) -> Iterator[list[Mention]]:
+        """Like tag, for a stream: sentences are taken `chunk` at a time and sorted within a chunk."""
+        from nlp.tokenizer import tokenize
+
+        buf: list[str] = []
+        for text in sentences:
+            buf.append(text)
+            if len(buf) >= self.chunk:
+                yield from self._tag_texts(buf, tokenize)
+                buf = []
+        if buf:
+            yield from self._tag_texts(buf, tokenize)
+
+    def _tag_texts(self, texts: list[str], tokenize: Any) -> list[list[Mention]]:
+        toks = [[t for t in tokenize(text) if t[0].strip()] for text in texts]
+        tags = self.tag_words([[t[0] for t in ts] for ts in toks])
+        out = []
+        for text, ts, tg in zip(texts, toks, tags):
+            ms = []
+            for s, e, etype in sorted(spans([t for t, _ in tg])):
+                start, end = ts[s][1], ts[e - 1][2]
+                surface = text[start:end]
+                conf = sum(p for _, p in tg[s:e]) / (e - s)
+                ms.append(Mention(etype, surface, start, end, mention_key(etype, surface), NAME, round(conf, 4)))
+            out.append(ms)
+        return out

@@ -1,0 +1,185 @@
+"""Fine-tuning a BERT-family checkpoint on word-level IOB2 data (first sub-word labelled, long
+sentences windowed), saved as a folder that describes itself: weights, tokenizer, label names,
+training data hash and metrics."""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nlp.conll import Sentence, entity_f1
+from nlp.transformer.data import data_sha256, detect_normalisation, read_iob, windows
+from nlp.transformer.models import META_FILE, default_base
+
+log = logging.getLogger(__name__)
+IGNORE = -100  # label of sub-words after the first, special tokens and padding
+
+
+def label_list(sentences: Sequence[Sentence]) -> list[str]:
+    """"O" first, then B-/I- of every type seen, I- always beside its B-."""
+    types = sorted({t.partition("-")[2] for _, tags in sentences for t in tags if t != "O"})
+    return ["O"] + [f"{p}-{t}" for t in types for p in "BI"]
+
+
+def _examples(tokenizer: Any, sentences: Sequence[Sentence], label2id: dict[str, int],
+              max_pieces: int, overlap: int) -> list[tuple[list[int], list[int]]]:
+    enc = tokenizer([s[0] for s in sentences], is_split_into_words=True, add_special_tokens=False)
+    unk = tokenizer.unk_token_id or 0
+    out = []
+    for row, (words, tags) in enumerate(sentences):
+        per: list[list[int]] = [[] for _ in words]
+        for tid, wid in zip(enc["input_ids"][row], enc.word_ids(row)):
+            if wid is not None:
+                per[wid].append(tid)
+        per = [p or [unk] for p in per]
+        for w in windows(row, per, max_pieces, overlap):
+            labels = [IGNORE] * len(w.ids)
+            for k, h in enumerate(w.heads):
+                labels[h] = label2id[tags[w.first + k]]
+            out.append(([tokenizer.cls_token_id, *w.ids, tokenizer.sep_token_id], [IGNORE, *labels, IGNORE]))
+    return out
+
+
+def _collate(batch: list[tuple[list[int], list[int]]], pad: int) -> dict[str, Any]:
+    import torch
+
+    width = max(len(ids) for ids, _ in batch)
+    ids = torch.full((len(batch), width), pad, dtype=torch.long)
+    labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for r, (i, lab) in enumerate(batch):
+        ids[r, : len(i)] = torch.tensor(i)
+        labels[r, : len(lab)] = torch.tensor(lab)
+        mask[r, : len(i)] = 1
+    return {"input_ids": ids, "attention_mask": mask, "labels": labels}
+
+
+def _schedule(step: int, total: int, warmup: float, kind: str) -> float:
+    """LR multiplier: linear warm-up then linear decay ("linear"), or cosine decay ("one-cycle")."""
+    ramp = max(1, int(total * warmup))
+    if step < ramp:
+        return (step + 1) / ramp
+    frac = (step - ramp) / max(1, total - ramp)
+    return 1.0 - frac if kind == "linear" else 0.5 * (1 + math.cos(math.pi * frac))
+
+
+def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str | None = None,
+          epochs: int = 4, lr: float = 2e-4, batch_size: int = 32, dev: str | Path | Sequence[Sentence] | None = None,
+          schedule: str = "one-cycle", warmup: float = 0.1, weight_decay: float = 0.01,
+          max_pieces: int = 254, overlap: int = 32, seed: int = 0, threads: int | None = None,
+          model_overrides: dict[str, Any] | None = None, normalise: str | None = None) -> dict[str, Any]:
+    """Fine-tune `base` (name or path; default: the offline MiniLM) and save it to out_dir.
+
+    model_overrides builds a fresh, randomly initialised model from the base's config with these
+    fields changed (a tiny model for tests) instead of loading the base weights. Returns the
+    metadata written to out_dir/mattermine.json."""
+    import torch
+    from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads or len(os.sched_getaffinity(0)))
+    data_path = None if not isinstance(data, (str, Path)) else Path(data)
+    sentences = _sentences(data)
+    dev_sents = _sentences(dev) if dev else None
+    base = base or default_base()
+    labels = label_list(sentences + (dev_sents or []))
+    label2id = {lab: i for i, lab in enumerate(labels)}
+    id2label = dict(enumerate(labels))
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    if model_overrides:
+        config = AutoConfig.from_pretrained(base, num_labels=len(labels), id2label=id2label,
+                                            label2id=label2id, **model_overrides)
+        model = AutoModelForTokenClassification.from_config(config)
+    else:
+        model = AutoModelForTokenClassification.from_pretrained(base, num_labels=len(labels), id2label=id2label,
+                                                                label2id=label2id, ignore_mismatched_sizes=True)
+    limit = min(model.config.max_position_embeddings, tokenizer.model_max_length or 512) - 2
+    max_pieces = min(max_pieces, limit)
+    examples = _examples(tokenizer, sentences, label2id, max_pieces, overlap)
+    steps = epochs * math.ceil(len(examples) / batch_size)
+    decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
+    rest = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                             {"params": rest, "weight_decay": 0.0}], lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _schedule(s, steps, warmup, schedule))
+    out = Path(out_dir)
+    norm = normalise or detect_normalisation(sentences)
+    history: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    for epoch in range(epochs):
+        model.train()
+        random.shuffle(examples)
+        # batches of similar lengths pad less: sort within pools of 50 batches
+        pool = 50 * batch_size
+        order = [ex for i in range(0, len(examples), pool)
+                 for ex in sorted(examples[i:i + pool], key=lambda e: len(e[0]))]
+        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        random.shuffle(batches)
+        total = 0.0
+        for b in batches:
+            loss = model(**_collate(b, tokenizer.pad_token_id or 0)).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            total += float(loss.detach())
+        row: dict[str, Any] = {"epoch": epoch + 1, "loss": total / max(1, len(batches)),
+                               "seconds": round(time.perf_counter() - t0, 1)}
+        if dev_sents:
+            row["dev_micro_f1"] = _score(model, tokenizer, norm, max_pieces, dev_sents)["micro"]["f1"]
+        log.info("epoch %s", row)
+        history.append(row)
+    meta = {
+        "base": base, "labels": labels, "normalise": norm, "max_pieces": max_pieces,
+        "data_sha256": data_sha256(data_path, sentences), "data": str(data_path) if data_path else None,
+        "train_sentences": len(sentences), "epochs": epochs, "lr": lr, "batch_size": batch_size,
+        "schedule": schedule, "train_seconds": round(time.perf_counter() - t0, 1),
+        "history": history, "metrics": {"dev": _score(model, tokenizer, norm, max_pieces, dev_sents) if dev_sents else None},
+    }
+    _save(model, tokenizer, out, meta)
+    return meta
+
+
+def _sentences(data: str | Path | Sequence[Sentence]) -> list[Sentence]:
+    return read_iob(data) if isinstance(data, (str, Path)) else list(data)
+
+
+def _save(model: Any, tokenizer: Any, out: Path, meta: dict[str, Any]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
+
+
+def _score(model: Any, tokenizer: Any, norm: str, max_pieces: int, dev: Sequence[Sentence]) -> dict[str, Any]:
+    from nlp.transformer.engine import TransformerTagger
+
+    tagger = TransformerTagger.from_objects(model, tokenizer, {"normalise": norm, "max_pieces": max_pieces})
+    pred = [[t for t, _ in tags] for tags in tagger.tag_words([s[0] for s in dev], normalise=False)]
+    return entity_f1([s[1] for s in dev], pred)
+
+
+def evaluate(model_path: str | Path, data: str | Path | Sequence[Sentence],
+             predictions_out: str | Path | None = None) -> dict[str, Any]:
+    """Entity-level micro and per-type P/R/F1 of a model on IOB2 data; optionally write its tags."""
+    from nlp.transformer.engine import TransformerTagger
+
+    sentences = _sentences(data)
+    tagger = TransformerTagger(str(model_path))
+    pred = [[t for t, _ in tags] for tags in tagger.tag_words([s[0] for s in sentences], normalise=False)]
+    if predictions_out:
+        with open(predictions_out, "w", encoding="utf-8") as fh:
+            for (words, _), tags in zip(sentences, pred):
+                fh.write("".join(f"{w} {t}\n" for w, t in zip(words, tags)) + "\n")
+    return entity_f1([s[1] for s in sentences], pred)
