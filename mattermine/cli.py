@@ -90,6 +90,8 @@ def run_extract_command(paths: tuple[Path, ...] | list[Path], config: GraphConfi
     from mattermine.extract import ExtractOptions, job_id_for, run_extract
     from mattermine.output import ProgressLine
     from nlp.registry import UnknownTagger
+    from nlp.transformer import MissingDependency
+    from nlp.transformer.models import ModelNotFound
 
     failures_path = opts.pop("failures_path", None)
     options = ExtractOptions(data_dir=config.data_dir, **opts)
@@ -101,6 +103,8 @@ def run_extract_command(paths: tuple[Path, ...] | list[Path], config: GraphConfi
         return run_extract(list(paths), store, options, failures_path, progress)
     except UnknownTagger as exc:
         raise click.ClickException(str(exc.args[0])) from exc
+    except (MissingDependency, ModelNotFound) as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         progress.close()
         store.close()

@@ -20,11 +20,14 @@ def nlp() -> None:
 def _model_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from nlp.transformer import MissingDependency, require_torch
         from nlp.transformer.models import ModelNotFound
 
         try:
+            if fn.__name__ in ("nlp_train", "nlp_evaluate"):
+                require_torch()
             return fn(*args, **kwargs)
-        except (ModelNotFound, FileNotFoundError, OSError) as exc:
+        except (ModelNotFound, MissingDependency, FileNotFoundError, OSError) as exc:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper

@@ -2,6 +2,7 @@
 model folders. Importing this package registers `ner.transformer.v1` and loads no torch."""
 from __future__ import annotations
 
+from importlib.util import find_spec
 from typing import Any
 
 from nlp.registry import Tagger, register
@@ -9,11 +10,24 @@ from nlp.registry import Tagger, register
 NAME = "ner.transformer.v1"
 
 
+class MissingDependency(ImportError):
+    pass
+
+
+def require_torch() -> None:
+    """Fail with the install command, before any work, when the optional extra is missing."""
+    missing = [m for m in ("torch", "transformers") if find_spec(m) is None]
+    if missing:
+        raise MissingDependency(f"{' and '.join(missing)} not installed: the transformer tagger needs "
+                                "`pip install -e '.[transformer]'` (torch==2.13.0, transformers)")
+
+
 @register(NAME)
 def transformer_tagger(model: str | None = None, **config: Any) -> Tagger:
     """The engine for a trained model folder (`model`: name under the models dir or path)."""
     if not model:
         raise ValueError(f"{NAME} needs model=NAME_OR_PATH (a folder written by `mattermine nlp train`)")
+    require_torch()
     from nlp.transformer.engine import TransformerTagger
 
     return TransformerTagger(model, **config)
