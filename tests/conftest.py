@@ -60,3 +60,17 @@ def store(request: pytest.FixtureRequest, local_server: LocalServer) -> Iterator
     yield st
     st.delete_graph()
     st.close()
+
+
+def run_cli(home: Path, *args: str, ok: bool = True) -> object:
+    """`mattermine ARGS` on the local server in data directory `home` (Neo4j unset); with `ok`,
+    asserts it succeeded. Returns click's Result."""
+    from click.testing import CliRunner
+
+    from mattermine.cli import main
+
+    result = CliRunner().invoke(main, [*args], env={"MATTERMINE_HOME": str(home), "NEO4J_URI": ""},
+                                catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from mattermine.cli import main
 from mattermine.corpora import REPO_ROOT
+from tests.conftest import run_cli
 
 DEMO = REPO_ROOT / "corpora" / "demo"
 
@@ -24,11 +25,7 @@ def home(tmp_path_factory: pytest.TempPathFactory):
 
 
 def run(home: Path, *args: str, ok: bool = True) -> click.testing.Result:
-    result = CliRunner().invoke(main, [*args], env={"MATTERMINE_HOME": str(home), "NEO4J_URI": ""},
-                                catch_exceptions=False)
-    if ok:
-        assert result.exit_code == 0, result.output
-    return result
+    return run_cli(home, *args, ok=ok)  # type: ignore[return-value]
 
 
 def counts(home: Path) -> dict[str, int]:

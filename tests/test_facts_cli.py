@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from graph.facts import FACT_COLUMNS
 from mattermine.cli import main
+from tests.conftest import run_cli
 from mattermine.corpora import REPO_ROOT
 
 DEMO = REPO_ROOT / "corpora" / "demo"
@@ -25,10 +26,7 @@ def home(tmp_path_factory: pytest.TempPathFactory):
 
 
 def run(home: Path, *args: str) -> str:
-    result = CliRunner().invoke(main, [*args], env={"MATTERMINE_HOME": str(home), "NEO4J_URI": ""},
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+    return run_cli(home, *args).stdout  # type: ignore[attr-defined]
 
 
 def test_facts_as_csv_with_every_column(home):
