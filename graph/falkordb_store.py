@@ -30,6 +30,7 @@ class FalkorDBStore:
         self._db = FalkorDB(unix_socket_path=socket_path)
         self._graph = self._db.select_graph(graph)
         self.graph_name = graph
+        self.socket_path = socket_path  # so other processes (Ray writers) can open their own client
 
     def _call(self, method: str, query: str, params: dict[str, Any] | None) -> QueryResult:
         from falkordb import Edge, Node
@@ -87,14 +88,36 @@ class FalkorDBStore:
         return self.graph_name in names
 
     def write(self, batch: GraphBatch, *, chunk_rows: int = 1000) -> WriteStats:
-        # Each statement is atomic on the server; statements run in dependency order and every
-        # one is an idempotent MERGE except COMPLETE_DOCUMENTS, which guards itself.
-        total = WriteStats()
+        # The MERGE statements of a batch go to the server as one MULTI/EXEC transaction: a
+        # client killed before EXEC leaves nothing behind, and no other client's statements run
+        # between them. Redis does not roll back a transaction in which one statement fails, so
+        # COMPLETE_DOCUMENTS (the one write that is not an idempotent MERGE) runs only after
+        # every MERGE succeeded; dying in between leaves the documents incomplete, and the next
+        # run repeats the same MERGEs and then completes them once.
+        from falkordb.query_result import QueryResult as FalkorResult
+
+        pipe = self._db.connection.pipeline(transaction=True)
+        sizes: list[int] = []
         for query, rows in batch.statements():
             for part in chunks(rows, chunk_rows):
-                stats = self._call("query", query, {"rows": list(part)}).stats
-                stats.rows, stats.statements = len(part), 1
-                total.add(stats)
+                # the client's own parameter encoding, as graph.query uses it
+                text = self._graph._build_params_header({"rows": list(part)}) + query
+                pipe.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
+                sizes.append(len(part))
+        total = WriteStats()
+        if sizes:
+            try:
+                replies = pipe.execute(raise_on_error=False)
+            except self._redis_errors as exc:
+                raise ServerUnavailable(f"local graph server unreachable: {exc}") from exc
+            finally:
+                pipe.reset()
+            for reply, size in zip(replies, sizes):
+                if isinstance(reply, Exception):
+                    raise QueryError(str(reply)) from reply
+                res = FalkorResult(self._graph, reply)
+                total.add(WriteStats(int(res.nodes_created), int(res.relationships_created),
+                                     int(res.properties_set), size, 1))
         stats = self._call("query", cypher.COMPLETE_DOCUMENTS, batch.completion()).stats
         stats.rows, stats.statements = len(batch.completions) + len(batch.pairs), 1
         total.add(stats)

@@ -2,27 +2,30 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".xml", ".txt"})
 
 
-def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def iter_input_files(paths: Iterable[str | Path],
+                     on_refused: Callable[[Path, str], None] | None = None) -> Iterator[Path]:
     """Yield the documents named by `paths`.
 
     A folder is walked recursively in name order, keeping files with a supported suffix
     (case-insensitive) and skipping hidden files and folders. Symlinked folders are not
     entered: one pointing out of the folder could send the walk across the disk, and one
     pointing inside it would only repeat files the walk reaches anyway. Symlinked files are
-    read. A file named directly is yielded whatever its name: the caller asked for it, and the
+    read when they point inside the folder being walked; one pointing outside it (a link
+    planted in a shared input folder to ~/.ssh or /etc) is not read, and is passed to
+    `on_refused(path, reason)` when given. A file named directly is yielded whatever its name: the caller asked for it, and the
     reader decides by content. Each file is yielded once.
     """
     seen: set[Path] = set()
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            yield from _walk(path, seen)
+            yield from _walk(path, seen, path.resolve(), on_refused)
         elif path.is_file():
             if _first_visit(path, seen):
                 yield path
@@ -30,7 +33,8 @@ def iter_input_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise FileNotFoundError(f"{path}: no such file or folder")
 
 
-def _walk(folder: Path, seen: set[Path]) -> Iterator[Path]:
+def _walk(folder: Path, seen: set[Path], root: Path,
+          on_refused: Callable[[Path, str], None] | None) -> Iterator[Path]:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except PermissionError:
@@ -40,9 +44,15 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path]:
             continue
         path = folder / entry.name
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path, seen)
+            yield from _walk(path, seen, root, on_refused)
         elif entry.is_file(follow_symlinks=True) and not entry.is_dir(follow_symlinks=True):
-            if path.suffix.lower() in SUPPORTED_SUFFIXES and _first_visit(path, seen):
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if entry.is_symlink() and not path.resolve().is_relative_to(root):
+                if on_refused:
+                    on_refused(path, "symbolic link to a file outside the input folder: not read")
+                continue
+            if _first_visit(path, seen):
                 yield path
 
 

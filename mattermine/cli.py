@@ -65,45 +65,89 @@ def main() -> None:
 
 # -- extract -------------------------------------------------------------------------------
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--ner", "tagger", default="ner.rules.v1", show_default=True,
               help="Tagger: a backend name, or a trained model's name or folder (`mattermine nlp models`).")
-@click.option("--workers", default=0, show_default=True, help="Reader processes (0: one per core).")
+@click.option("--workers", default=0, show_default=True,
+              help="Reader processes; with --engine ray, reader/tagger actors (0: one per core).")
 @click.option("--batch-docs", default=64, show_default=True, help="Documents per graph write.")
 @click.option("--force", is_flag=True, help="Re-extract documents already complete in the graph.")
 @click.option("--failures", "failures_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Failures JSONL (default: <data-dir>/jobs/<job>/failures.jsonl).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: reader processes on this machine; ray: a Ray Data pipeline (pip install "
+                   "'mattermine[ray]').")
+@click.option("--address", default=None, help="Ray cluster to join (e.g. ray://head:10001 or auto); "
+              "default: a Ray started on this machine for the job.")
+@click.option("--writers", default=1, show_default=True, help="With --engine ray: graph writer actors.")
+@click.option("--job", "job_id", default=None, help="Job id (default: generated). Records the inputs "
+              "under <data-dir>/jobs/<job>/.")
+@click.option("--resume", "resume", default=None, is_flag=False, flag_value="-", metavar="[JOB]",
+              help="Finish an interrupted job from its input manifest (default: the latest unfinished).")
+@click.option("--doc-timeout", default=300.0, show_default=True,
+              help="Seconds one document may take to read before it is recorded as a timeout (0: none).")
+@click.option("--wait-server", default=120.0, show_default=True,
+              help="Seconds to wait for a lost graph server before stopping (resumable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @graph_options
 def extract(paths: tuple[Path, ...], tagger: str, workers: int, batch_docs: int, force: bool,
-            failures_path: Path | None, as_json: bool, config: GraphConfig) -> None:
+            failures_path: Path | None, engine: str, address: str | None, writers: int, job_id: str | None,
+            resume: str | None, doc_timeout: float, wait_server: float, as_json: bool,
+            config: GraphConfig) -> None:
     """Read papers from files and folders, find entities and facts, write them to the graph."""
+    from mattermine.writes import RetryPolicy
+
     summary = run_extract_command(paths, config, tagger=tagger, workers=workers, batch_docs=batch_docs,
-                                  force=force, failures_path=failures_path)
+                                  force=force, failures_path=failures_path, engine=engine, address=address,
+                                  writers=writers, job_id=job_id, resume=resume, doc_timeout=doc_timeout or None,
+                                  retry=RetryPolicy(wait_server=wait_server))
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
     else:
         click.echo(_summary_text(summary, config))
 
 
+def _open_job(paths: tuple[Path, ...] | list[Path], config: GraphConfig, job_id: str | None,
+              resume: str | None, settings: dict[str, Any]) -> tuple[Any, list[Path]]:
+    """The job to run and its inputs: a resumed job reads them from its manifest."""
+    from mattermine.jobs import Job, JobError
+
+    jobs_dir = config.data_dir / "jobs"
+    try:
+        if resume is not None:
+            name = job_id or (None if resume == "-" else resume) or Job.latest_unfinished(jobs_dir)
+            if name is None:
+                raise click.ClickException(f"no unfinished job to resume in {jobs_dir}")
+            job = Job.load(jobs_dir, name)
+            if not job.has_inputs():
+                raise click.ClickException(f"job {name} has no input manifest: run it again with its paths")
+            return job, job.inputs()
+        if not paths:
+            raise click.UsageError("give PATHS to extract, or --resume [JOB]")
+        return Job.open(jobs_dir, job_id, list(paths), settings), list(paths)
+    except JobError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def run_extract_command(paths: tuple[Path, ...] | list[Path], config: GraphConfig, **opts: Any) -> Any:
-    from mattermine.extract import ExtractOptions, job_id_for, run_extract
+    from mattermine.extract import ExtractOptions, run_extract
     from mattermine.output import ProgressLine
+    from mattermine.ray_engine import RayNotInstalled
     from nlp.registry import UnknownTagger
     from nlp.transformer import MissingDependency
     from nlp.transformer.models import ModelNotFound
 
     failures_path = opts.pop("failures_path", None)
-    options = ExtractOptions(data_dir=config.data_dir, **opts)
-    if failures_path is None:
-        failures_path = config.data_dir / "jobs" / job_id_for(list(paths)) / "failures.jsonl"
+    job_id, resume = opts.pop("job_id", None), opts.pop("resume", None)
+    options = ExtractOptions(data_dir=config.data_dir, graph=config, **opts)
+    job, inputs = _open_job(paths, config, job_id, resume, options.settings())
     store = _connect(config)
     progress = ProgressLine()
     try:
-        return run_extract(list(paths), store, options, failures_path, progress)
+        return run_extract(inputs, store, options, failures_path, progress, job=job)
     except UnknownTagger as exc:
         raise click.ClickException(str(exc.args[0])) from exc
-    except (MissingDependency, ModelNotFound) as exc:
+    except (MissingDependency, ModelNotFound, RayNotInstalled) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         progress.close()

@@ -1,38 +1,55 @@
 """The extraction job: files -> ParsedDocument -> AnnotatedDocument -> graph, never stopping for one
 bad document. Every failure is a JSONL record (path, stage, error); documents already complete in
-the graph (by content hash) are skipped, and every write is an idempotent batched MERGE."""
+the graph (by content hash) are skipped, and every write is an idempotent batched MERGE. The same
+plan runs on the local engine (reader processes here) or on Ray (mattermine.ray_engine)."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from graph import cypher
-from graph.batch import build_batch
-from graph.store import GraphStore, QueryError, WriteStats
+from graph.store import GraphStore, WriteStats
 from ingest.files import iter_input_files
-from ingest.reader import read_document
 from ingest.records import ParsedDocument, content_hash
+from mattermine.jobs import Job, new_job_id
+from mattermine.readers import DEFAULT_DOC_TIMEOUT, Failure, ReaderPool, read_one
+from mattermine.writes import GraphUnavailable, Pair, RetryPolicy, write_pairs
 from nlp import registry
 from nlp.pipeline import annotate
+
+_read_one = read_one  # the name earlier callers used
 
 
 @dataclass(frozen=True)
 class ExtractOptions:
     tagger: str = "ner.rules.v1"
-    workers: int = 0  # reader processes; 0 = one per core, 1 = read in this process
+    workers: int = 0  # reader processes (Ray: reader/tagger actors); 0 = one per core
     batch_docs: int = 64  # documents per graph write
     chunk_rows: int = 1000  # rows per UNWIND statement
     force: bool = False  # re-extract documents already complete in the graph
     failures_path: Path | None = None
     data_dir: Path | None = None  # where trained models are looked up by name
+    engine: str = "local"  # "local" | "ray"
+    address: str | None = None  # Ray cluster address; None: a local Ray started for the job
+    writers: int = 1  # Ray: graph writer actors
+    ray_layout: str = "auto"  # Ray: "fused" (read+tag per CPU actor), "split" (GPU taggers), "auto"
+    # Seconds one document may take to read before its reader is killed (None or 0: no limit;
+    # with workers=1 and no limit the documents are read in this process).
+    doc_timeout: float | None = DEFAULT_DOC_TIMEOUT
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # How Ray's writer actors reach the store (they open their own connection). Never written
+    # to a manifest or a message: it may hold a Neo4j password.
+    graph: Any = None
+
+    def settings(self) -> dict[str, Any]:
+        """What a job manifest records about how it ran: no credentials, no store address."""
+        keep = ("tagger", "workers", "batch_docs", "chunk_rows", "force", "engine", "writers", "doc_timeout")
+        return {k: getattr(self, k) for k in keep}
 
 
 @dataclass
@@ -48,39 +65,30 @@ class ExtractSummary:
     facts: int = 0
     seconds: float = 0.0
     failures_path: str = ""
+    engine: str = "local"
     writes: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
-
-@dataclass(frozen=True)
-class Failure:
-    path: str
-    stage: str  # "open" | "read" | "pdf" | "nlp" | "graph" | ...
-    error: str
+    def count(self, counts: dict[str, int]) -> None:
+        """Add one written batch's counts (GraphBatch.counts)."""
+        self.read += counts["documents"]
+        self.sentences += counts["sentences"]
+        self.mentions += counts["mentions"]
+        self.entities += counts["entities"]
+        self.facts += counts["facts"]
 
 
 Progress = Callable[[int, int, int], None]  # (done, total, failed)
 
 
-def _read_one(path: str) -> ParsedDocument | Failure:
-    """Runs in a worker process: never raises, so one bad file cannot take the pool down."""
-    from ingest.errors import ReadError
-
+def _hash_file(path: Path) -> tuple[str, int] | Failure:
     try:
-        return read_document(path)
-    except ReadError as exc:
-        return Failure(path, getattr(exc, "stage", "read"), str(exc))
-    except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop the job
-        return Failure(path, "read", f"{type(exc).__name__}: {exc}")
-
-
-def _hash_file(path: Path) -> str | Failure:
-    try:
-        return content_hash(path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         return Failure(str(path), "open", f"{type(exc).__name__}: {exc.strerror or exc}")
+    return content_hash(data), len(data)
 
 
 class FailureLog:
@@ -98,8 +106,7 @@ class FailureLog:
 
 
 def job_id_for(files: Sequence[Path]) -> str:
-    digest = hashlib.sha256("\n".join(map(str, files)).encode()).hexdigest()[:8]
-    return time.strftime("%Y%m%d-%H%M%S-") + digest
+    return new_job_id(files)
 
 
 def _completed(store: GraphStore, keys: list[str]) -> set[str]:
@@ -109,122 +116,145 @@ def _completed(store: GraphStore, keys: list[str]) -> set[str]:
     return done
 
 
-def _parsed(files: list[Path], workers: int, log: FailureLog) -> Iterator[ParsedDocument]:
-    paths = [str(p) for p in files]
-    if workers <= 1 or len(paths) <= 1:
-        results: Iterable[ParsedDocument | Failure] = map(_read_one, paths)
-        pool = None
-    else:
-        # spawn, not fork: the parent may hold driver threads and sockets.
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-        results = pool.map(_read_one, paths, chunksize=1)
-    try:
-        for res in results:
-            if isinstance(res, Failure):
-                log.record(res)
-            else:
-                yield res
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-
-
-def _annotate_isolated(docs: list[ParsedDocument], tagger: Any, log: FailureLog) -> list[tuple[ParsedDocument, Any]]:
+def annotate_isolated(docs: list[ParsedDocument], tagger: Any,
+                      on_failure: Callable[[Failure], None]) -> list[Pair]:
     """Annotate a chunk together (big tagger batches); if that fails, one by one to find the culprit."""
     try:
         return list(zip(docs, annotate(docs, tagger)))
     except Exception:  # noqa: BLE001 - isolate below
-        pairs: list[tuple[ParsedDocument, Any]] = []
+        pairs: list[Pair] = []
         for doc in docs:
             try:
                 pairs.extend(zip([doc], annotate([doc], tagger)))
             except Exception as exc:  # noqa: BLE001
-                log.record(Failure(doc.source_path, "nlp", f"{type(exc).__name__}: {exc}"))
+                on_failure(Failure(doc.source_path, "nlp", f"{type(exc).__name__}: {exc}"))
         return pairs
 
 
-def _write(store: GraphStore, pairs: list[tuple[ParsedDocument, Any]], options: ExtractOptions,
-           log: FailureLog, summary: ExtractSummary, totals: WriteStats) -> None:
-    try:
-        batch = build_batch(pairs)
-        totals.add(store.write(batch, chunk_rows=options.chunk_rows))
-        written = [batch]
-    except QueryError:
-        # The server rejected something in this batch: write documents one by one to isolate it.
-        written = []
-        for pair in pairs:
-            batch = build_batch([pair])
-            try:
-                totals.add(store.write(batch, chunk_rows=options.chunk_rows))
-                written.append(batch)
-            except QueryError as exc:
-                log.record(Failure(pair[0].source_path, "graph", str(exc)))
-    for batch in written:
-        summary.read += batch.counts["documents"]
-        summary.sentences += batch.counts["sentences"]
-        summary.mentions += batch.counts["mentions"]
-        summary.entities += batch.counts["entities"]
-        summary.facts += batch.counts["facts"]
+def read_documents(files: Sequence[Path | str], workers: int, timeout: float | None) -> Iterator[ParsedDocument | Failure]:
+    """Read `files` in `workers` processes, each document within `timeout` seconds."""
+    if workers <= 1 and not timeout:
+        yield from map(read_one, map(str, files))  # no limit to enforce: no process to spawn
+        return
+    with ReaderPool(workers, timeout) as pool:
+        yield from pool.read(files)
 
 
-def run_extract(paths: Iterable[str | Path], store: GraphStore, options: ExtractOptions,
-                failures_path: Path, progress: Progress | None = None) -> ExtractSummary:
-    start = time.perf_counter()
-    missing = [Path(p) for p in paths if not Path(p).exists()]
-    files = list(iter_input_files([p for p in paths if Path(p).exists()]))
-    summary = ExtractSummary(job_id=job_id_for(files), documents=len(files) + len(missing),
-                             failures_path=str(failures_path))
-    log = FailureLog(failures_path, summary.job_id)
-    for p in missing:
-        log.record(Failure(str(p), "open", "no such file or directory"))
+def plan(paths: Sequence[Path], store: GraphStore, options: ExtractOptions, log: FailureLog,
+         job: Job | None) -> tuple[list[Path], int]:
+    """Files to extract now, and how many were skipped (already complete, or duplicate bytes).
 
-    store.ensure_schema()
-    tagger = registry.create_from_spec(options.tagger, data_dir=options.data_dir)
-
-    # Hash first (cheap) so documents already complete in the graph are never parsed again.
+    Hashes first (cheap) so documents already complete in the graph are never parsed again, and
+    records the job's input manifest before anything is written."""
+    files = list(iter_input_files([p for p in paths if Path(p).exists()],
+                                  on_refused=lambda p, why: log.record(Failure(str(p), "open", why))))
+    for p in paths:
+        if not Path(p).exists():
+            log.record(Failure(str(p), "open", "no such file or directory"))
     hashes: dict[Path, str] = {}
+    sizes: dict[Path, int] = {}
     for f in files:
-        h = _hash_file(f)
-        if isinstance(h, Failure):
-            log.record(h)
+        hashed = _hash_file(f)
+        if isinstance(hashed, Failure):
+            log.record(hashed)
         else:
-            hashes[f] = h
+            hashes[f], sizes[f] = hashed
+    if job is not None and not job.has_inputs():
+        job.record_inputs((f, hashes.get(f), sizes.get(f)) for f in files)
     done = set() if options.force else _completed(store, sorted(set(hashes.values())))
-    todo, seen = [], set()
+    todo, seen, skipped = [], set(), 0
     for f, h in hashes.items():
         if h in done or h in seen:  # identical bytes under two names: one document
-            summary.skipped += 1
+            skipped += 1
         else:
             seen.add(h)
             todo.append(f)
+    return todo, skipped
 
-    workers = options.workers or (os.cpu_count() or 1)
-    totals = WriteStats()
+
+def _run_local(todo: list[Path], store: GraphStore, options: ExtractOptions, log: FailureLog,
+               summary: ExtractSummary, totals: WriteStats, report: Callable[[int], None]) -> None:
+    tagger = registry.create_from_spec(options.tagger, data_dir=options.data_dir)
+    workers = min(options.workers or (os.cpu_count() or 1), max(len(todo), 1))
     pending: list[ParsedDocument] = []
-
-    def report() -> None:
-        # Documents parsed so far (written or waiting in the current batch), skipped and failed.
-        if progress:
-            progress(summary.read + len(pending) + summary.skipped + log.count, summary.documents, log.count)
 
     def flush() -> None:
         if pending:
-            _write(store, _annotate_isolated(pending, tagger, log), options, log, summary, totals)
+            pairs = annotate_isolated(pending, tagger, log.record)
+            for batch, stats in write_pairs(store, pairs, chunk_rows=options.chunk_rows, policy=options.retry,
+                                            on_failure=log.record, notice=_notice):
+                totals.add(stats)
+                summary.count(batch.counts)
             pending.clear()
-        report()
+        report(0)
 
-    report()
-    for doc in _parsed(todo, min(workers, max(len(todo), 1)), log):
-        pending.append(doc)
+    report(0)
+    for res in read_documents(todo, workers, options.doc_timeout):
+        if isinstance(res, Failure):
+            log.record(res)
+            report(len(pending))
+            continue
+        pending.append(res)
         if len(pending) >= options.batch_docs:
             flush()
         else:
-            report()
+            report(len(pending))
     flush()
+
+
+def _notice(message: str) -> None:
+    import sys
+
+    print(f"mattermine: {message}", file=sys.stderr, flush=True)
+
+
+def run_extract(paths: Iterable[str | Path], store: GraphStore, options: ExtractOptions,
+                failures_path: Path | None = None, progress: Progress | None = None,
+                job: Job | None = None) -> ExtractSummary:
+    """Extract `paths` into `store`. With a `job`, its manifest records the inputs and the outcome,
+    and a job stopped by a lost graph server (GraphUnavailable) says how to resume it."""
+    start = time.perf_counter()
+    inputs = [Path(p) for p in paths]
+    job_id = job.job_id if job else new_job_id(inputs)
+    failures_path = failures_path or options.failures_path or (
+        job.failures_path if job else (options.data_dir or Path(".")) / "jobs" / job_id / "failures.jsonl")
+    summary = ExtractSummary(job_id=job_id, failures_path=str(failures_path), engine=options.engine)
+    log = FailureLog(failures_path, job_id)
+    if job is not None:
+        job.start_run(options.engine)
+
+    store.ensure_schema()
+    totals = WriteStats()
+    try:
+        todo, summary.skipped = plan(inputs, store, options, log, job)
+        summary.documents = len(todo) + summary.skipped + log.count
+
+        def report(pending: int) -> None:
+            # Documents parsed so far (written or waiting in the current batch), skipped and failed.
+            if progress:
+                progress(summary.read + pending + summary.skipped + log.count, summary.documents, log.count)
+
+        if options.engine == "ray":
+            from mattermine.ray_engine import run_ray
+
+            run_ray(todo, store, options, log, summary, totals, report)
+        else:
+            _run_local(todo, store, options, log, summary, totals, report)
+    except GraphUnavailable as exc:
+        summary.failed = log.count
+        left = summary.documents - summary.read - summary.skipped - summary.failed
+        message = (f"{exc}. Stopped with {summary.read} documents written and {left} left; what was written "
+                   f"is kept and no document is counted twice. Start the graph server and resume with "
+                   f"`mattermine extract --resume {job_id}`" + ("" if job else " (or re-run the same command)"))
+        if job is not None:
+            job.end_run("stopped", note=message)
+        raise GraphUnavailable(message) from exc
 
     summary.failed = log.count
     summary.seconds = round(time.perf_counter() - start, 3)
     summary.writes = {"nodes_created": totals.nodes_created,
                       "relationships_created": totals.relationships_created,
                       "rows": totals.rows, "statements": totals.statements}
+    if job is not None:
+        job.end_run("complete", summary.to_json())
     return summary
