@@ -252,6 +252,116 @@ WHERE NOT m.key IN $keep
 DELETE p
 """
 
+# -- causal discovery (issue 7) ----------------------------------------------------------------
+# Linked data (`mattermine link`): rows of an external table land as the same Measurement shape
+# the extractor writes, with `source` set and a FROM_SOURCE edge instead of a sentence; recipes
+# land as Synthesis/Operation nodes. Ids are "link:<source>:<row>", so a re-run MERGEs in place.
+LINK_SOURCE = """
+MERGE (src:Source {id: $id})
+SET src.kind = $kind, src.path = $path, src.sha256 = $sha256, src.rows = $rows
+"""
+LINK_MEASUREMENTS = """
+UNWIND $rows AS row
+MATCH (mat:Material {key: row.material})
+MATCH (p:Property {key: row.property})
+MATCH (src:Source {id: row.source})
+MERGE (ms:Measurement {id: row.id})
+SET ms.value = row.value, ms.unit = row.unit, ms.si_value = row.si_value, ms.si_unit = row.si_unit,
+    ms.material_text = row.material_text, ms.text = row.text, ms.source = row.source
+MERGE (mat)-[:HAS_MEASUREMENT]->(ms)
+MERGE (ms)-[:OF]->(p)
+MERGE (ms)-[:FROM_SOURCE]->(src)
+"""
+LINK_SYNTHESES = """
+UNWIND $rows AS row
+MATCH (src:Source {id: row.source})
+MATCH (t:Material {key: row.target})
+MERGE (sy:Synthesis {id: row.id})
+SET sy.method = row.method, sy.source = row.source, sy.doi = row.doi, sy.reaction = row.reaction
+MERGE (sy)-[:FROM_SOURCE]->(src)
+MERGE (t)-[r:SYNTHESIZED_BY]->(sy)
+SET r.text = row.target_text
+"""
+LINK_USES = """
+UNWIND $rows AS row
+MATCH (sy:Synthesis {id: row.synthesis})
+MATCH (m:Material {key: row.material})
+MERGE (sy)-[u:USES]->(m)
+SET u.role = row.role, u.text = row.text
+"""
+LINK_OPERATIONS = """
+UNWIND $rows AS row
+MATCH (sy:Synthesis {id: row.synthesis})
+MERGE (op:Operation {id: row.id})
+SET op.type = row.type, op.text = row.text, op.temperature = row.temperature, op.time = row.time,
+    op.atmosphere = row.atmosphere
+MERGE (sy)-[:HAS_STEP {order: row.order}]->(op)
+"""
+# Dataset assembly. A null $source matches every source; extracted facts carry no source and
+# answer to "extracted".
+CAUSAL_PROPERTY_VALUES = """
+MATCH (m:Material)-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(p:Property {key: $property})
+WHERE $source IS NULL OR coalesce(x.source, 'extracted') = $source
+RETURN m.key AS material, x.value AS value, x.unit AS unit, x.si_value AS si_value, x.si_unit AS si_unit
+"""
+CAUSAL_CO_MENTIONS = """
+MATCH (m:Material)-[c:CO_MENTIONED]-(a:Entity)
+WHERE a.uid IN $uids
+RETURN m.key AS material, sum(c.documents) AS documents
+"""
+CAUSAL_RECIPES = """
+MATCH (t:Material)-[:SYNTHESIZED_BY]->(sy:Synthesis)
+WHERE id(sy) > $after AND ($source IS NULL OR sy.source = $source)
+RETURN id(sy) AS id, sy.id AS synthesis, t.key AS target
+ORDER BY id LIMIT $limit
+"""
+CAUSAL_RECIPE_PRECURSORS = """
+UNWIND $ids AS sid
+MATCH (sy:Synthesis {id: sid})-[u:USES]->(m:Material)
+RETURN sy.id AS synthesis, m.key AS material, u.role AS role
+"""
+CAUSAL_RECIPE_STEPS = """
+UNWIND $ids AS sid
+MATCH (sy:Synthesis {id: sid})-[h:HAS_STEP]->(op:Operation)
+RETURN sy.id AS synthesis, h.order AS step, op.type AS type, op.temperature AS temperature,
+       op.time AS time, op.atmosphere AS atmosphere
+"""
+# Write-back: one CausalAnalysis per (spec, algorithm, data); its edges carry its id, so a re-run
+# deletes and rewrites exactly its own edges. Parameters travel as a JSON string (FalkorDB has
+# no map-valued properties).
+WRITE_CAUSAL_ANALYSIS = """
+MERGE (a:CausalAnalysis {id: $id})
+SET a.name = $name, a.algorithm = $algorithm, a.parameters = $parameters, a.data_hash = $data_hash,
+    a.n = $n, a.resamples = $resamples, a.spec = $spec
+WITH a
+UNWIND $variables AS v
+MERGE (x:Variable {key: v.key})
+SET x.kind = v.kind, x.description = v.description
+MERGE (a)-[:INCLUDES]->(x)
+"""
+DELETE_CAUSAL_EDGES = """
+MATCH (:Variable)-[e:CAUSAL_EDGE {analysis: $id}]->(:Variable)
+DELETE e
+"""
+WRITE_CAUSAL_EDGES = """
+UNWIND $rows AS row
+MATCH (a:Variable {key: row.a})
+MATCH (b:Variable {key: row.b})
+MERGE (a)-[e:CAUSAL_EDGE {analysis: row.analysis}]->(b)
+SET e.kind = row.kind, e.mark = row.mark, e.frequency = row.frequency, e.adjacency = row.adjacency,
+    e.algorithm = row.algorithm
+"""
+READ_CAUSAL_EDGES = """
+MATCH (c:CausalAnalysis {id: $id})-[:INCLUDES]->(a:Variable)-[e:CAUSAL_EDGE {analysis: $id}]->(b:Variable)
+RETURN a.key AS a, e.mark AS mark, b.key AS b, e.kind AS kind, e.frequency AS frequency
+ORDER BY a, b
+"""
+LIST_CAUSAL_ANALYSES = """
+MATCH (c:CausalAnalysis)
+RETURN c.id AS id, c.name AS name, c.algorithm AS algorithm, c.n AS n, c.data_hash AS data_hash
+ORDER BY name, algorithm
+"""
+
 FALKORDB_INDEXES = "CALL db.indexes()"
 NEO4J_DELETE_ALL = "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 

@@ -17,6 +17,10 @@ from user strings; every value travels as a parameter.
       -[:STATED_IN]->(:Sentence);  (:Synthesis)-[:REPORTED_IN]->(:Document)
     (:Material)-[:DOPED_WITH {sentences}]->(:Element)
     (:Material)-[:PREDICTED_FOR {score, model, rank}]->(:Application)   (discovery: word embeddings)
+    (:Measurement {source})-[:FROM_SOURCE]->(:Source {id, kind, path, sha256, rows})   (causal: linked data)
+    (:Synthesis {source, doi})-[:FROM_SOURCE]->(:Source)                 (causal: text-mined recipes)
+    (:CausalAnalysis {id, algorithm, ...})-[:INCLUDES]->(:Variable {key})
+      -[:CAUSAL_EDGE {analysis, kind, mark, frequency}]->(:Variable)    (causal: discovered edges)
 
 Every entity node carries its own label plus `:Entity`, with `uid` = "<Label>:<key>", so that
 relationships between entities of any type are written with one label-free query.
@@ -44,8 +48,13 @@ ENTITY = "Entity"
 SYNTHESIS = "Synthesis"
 OPERATION = "Operation"
 
+# -- causal discovery (issue 7): linked-data sources and written-back analyses ---------------
+SOURCE = "Source"  # an external table or dataset linked into the graph (`mattermine link`)
+CAUSAL_ANALYSIS = "CausalAnalysis"
+VARIABLE = "Variable"  # a column of a causal dataset, shared by every analysis that uses it
+
 NODE_LABELS: tuple[str, ...] = (DOCUMENT, SENTENCE, ELEMENT, MEASUREMENT, ENTITY, *ENTITY_LABELS.values(),
-                                SYNTHESIS, OPERATION)
+                                SYNTHESIS, OPERATION, SOURCE, CAUSAL_ANALYSIS, VARIABLE)
 
 REL_TYPES: tuple[str, ...] = (
     "HAS_SENTENCE",
@@ -61,6 +70,9 @@ REL_TYPES: tuple[str, ...] = (
     "HAS_STEP",
     "DOPED_WITH",
     "PREDICTED_FOR",
+    "FROM_SOURCE",  # causal: a linked measurement or recipe -> its Source
+    "INCLUDES",  # causal: CausalAnalysis -> Variable
+    "CAUSAL_EDGE",  # causal: Variable -> Variable, one per analysis
 )
 
 
@@ -83,6 +95,9 @@ KEYS: tuple[Key, ...] = (
     Key(DOCUMENT, "doi", unique=False),
     Key(SYNTHESIS, "id"),
     Key(OPERATION, "id"),
+    Key(SOURCE, "id"),
+    Key(CAUSAL_ANALYSIS, "id"),
+    Key(VARIABLE, "key"),
 )
 
 
