@@ -371,6 +371,7 @@ def demo(config: GraphConfig) -> None:
 
 # -- command groups in their own modules; imported last so they can register on `main` ----
 from mattermine import cli_discover, cli_nlp  # noqa: E402,F401
+from mattermine import cli_causal  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()
