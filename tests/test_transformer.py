@@ -150,3 +150,126 @@ def test_extract_uses_a_trained_model_by_name(model_dir: Path, tmp_path: Path) -
         assert json.loads(methods.stdout) == [{"method": "ner.transformer.v1"}]
     finally:
         runner.invoke(main, ["graph", "stop", "--data-dir", str(home)])
+
+
+# -- CRF, backends and agreement with transformers' pipeline ---------------------------------
+LABELS = ["O", "B-MAT", "I-MAT", "B-DSC", "I-DSC"]
+
+
+def test_crf_likelihood_matches_brute_force() -> None:
+    import itertools
+    import math
+
+    import torch
+
+    from nlp.transformer.crf import iob2_mask, make_crf
+
+    torch.manual_seed(0)
+    crf = make_crf(LABELS)
+    with torch.no_grad():
+        for p in crf.parameters():
+            p.normal_()
+    emissions = torch.randn(1, 3, len(LABELS))
+    tags = torch.tensor([[1, 2, 0]])
+    nll = float(crf.nll(emissions, tags, torch.ones(1, 3, dtype=torch.bool)))
+    trans_mask, start_mask = iob2_mask(LABELS)
+    trans = crf.transitions.detach().numpy() + trans_mask
+    start = crf.start.detach().numpy() + start_mask
+    end, em = crf.end.detach().numpy(), emissions[0].numpy()
+
+    def score(path: tuple[int, ...]) -> float:
+        s = start[path[0]] + em[0, path[0]] + end[path[-1]]
+        return float(s + sum(trans[a, b] + em[i + 1, b] for i, (a, b) in enumerate(zip(path, path[1:]))))
+
+    log_z = math.log(sum(math.exp(score(p)) for p in itertools.product(range(len(LABELS)), repeat=3)))
+    assert nll == pytest.approx(log_z - score((1, 2, 0)), rel=1e-4)
+
+
+def test_crf_padding_does_not_change_likelihood() -> None:
+    import torch
+
+    from nlp.transformer.crf import make_crf
+
+    torch.manual_seed(1)
+    crf = make_crf(LABELS)
+    emissions = torch.randn(1, 4, len(LABELS))
+    tags = torch.tensor([[1, 2, 0, 3]])
+    alone = crf.nll(emissions, tags, torch.ones(1, 4, dtype=torch.bool))
+    padded = crf.nll(torch.cat([emissions, torch.randn(1, 3, len(LABELS))], 1),
+                     torch.cat([tags, torch.zeros(1, 3, dtype=torch.long)], 1),
+                     torch.tensor([[True] * 4 + [False] * 3]))
+    assert float(alone) == pytest.approx(float(padded), rel=1e-5)
+
+
+def test_viterbi_never_starts_an_entity_with_i() -> None:
+    import numpy as np
+
+    from nlp.transformer.crf import Decoder
+
+    # argmax alone would say O, I-MAT, I-DSC: two IOB2 violations
+    em = np.array([[3, 0, 0, 0, 0], [0, 1, 2, 0, 0], [0, 0, 0, 1, 2]], dtype=np.float32)
+    best = [LABELS[i] for i in Decoder.constrained(LABELS).decode(em)]
+    assert best == ["O", "B-MAT", "B-DSC"]
+    assert Decoder.constrained(LABELS).decode(np.zeros((0, 5), dtype=np.float32)) == []
+
+
+def test_repair_iob2() -> None:
+    from nlp.transformer.train import repair_iob2
+
+    assert repair_iob2(["I-MAT", "I-MAT", "O", "I-DSC", "B-MAT", "I-DSC"]) == \
+        ["B-MAT", "I-MAT", "O", "B-DSC", "B-MAT", "B-DSC"]
+
+
+def test_trained_folder_has_crf_and_decoders_agree_on_the_data(model_dir: Path) -> None:
+    from nlp.transformer.engine import TransformerTagger
+
+    assert (model_dir / "crf.safetensors").is_file()
+    assert json.loads((model_dir / "mattermine.json").read_text())["decoder"] == "crf"
+    words = [s[0] for s in read_iob_text(TRAIN)]
+    gold = [s[1] for s in read_iob_text(TRAIN)]
+    crf = TransformerTagger(str(model_dir), backend="torch")
+    assert crf.tag_words(words, normalise=False) and crf.decoder is not None
+    assert [[t for t, _ in s] for s in crf.tag_words(words, normalise=False)] == gold  # 30 epochs: learnt
+    with pytest.raises(ValueError, match="decode"):
+        TransformerTagger(str(model_dir), decode="beam")
+
+
+def test_onnx_backend_gives_the_same_tags_and_exports_once(model_dir: Path) -> None:
+    pytest.importorskip("onnxruntime")
+    from nlp.transformer.engine import TransformerTagger
+
+    sents = [s[0] for s in read_iob_text(TRAIN)] + [["ZnO", "films", "for", "solar", "cells"] * 60]
+    eager = TransformerTagger(str(model_dir), backend="torch").tag_words(sents, normalise=False)
+    fast = TransformerTagger(str(model_dir), backend="onnx")
+    got = fast.tag_words(sents, normalise=False)
+    assert fast.backend == "onnx"
+    assert [[t for t, _ in s] for s in got] == [[t for t, _ in s] for s in eager]
+    assert all(abs(p - q) < 1e-3 for s, e in zip(got, eager) for (_, p), (_, q) in zip(s, e))
+    stamp = (model_dir / "model.onnx").stat().st_mtime_ns
+    TransformerTagger(str(model_dir), backend="onnx").tag_words(sents[:1], normalise=False)
+    assert (model_dir / "model.onnx").stat().st_mtime_ns == stamp  # reused, not exported again
+
+
+def test_engine_agrees_with_transformers_pipeline(model_dir: Path) -> None:
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
+
+    from nlp.transformer.compare import piece_offsets, simple_spans
+    from nlp.transformer.engine import TransformerTagger
+
+    sents = [s[0] for s in read_iob_text(TRAIN)] + [["BaO3Ti", "nanowires", "for", "solar", "cells", "."] * 3]
+    engine = TransformerTagger(str(model_dir), backend="torch", token_budget=64)
+    mine = [simple_spans(s, p, o) for s, p, o in
+            zip(sents, engine.piece_labels(sents), piece_offsets(engine.tokenizer, sents))]
+    pipe = pipeline("token-classification", model=AutoModelForTokenClassification.from_pretrained(model_dir),
+                    tokenizer=AutoTokenizer.from_pretrained(model_dir), aggregation_strategy="simple", device=-1)
+    theirs = [{(r["start"], r["end"], r["entity_group"]) for r in rs}
+              for rs in pipe([" ".join(s) for s in sents], batch_size=3)]
+    assert any(mine) and mine == theirs
+
+
+def read_iob_text(text: str) -> list[tuple[list[str], list[str]]]:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".conll", delete=False) as fh:
+        fh.write(text)
+    return read_iob(fh.name)

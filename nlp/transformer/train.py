@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nlp.conll import Sentence, entity_f1
+from nlp.transformer.crf import make_crf, save_crf
 from nlp.transformer.data import data_sha256, detect_normalisation, read_iob, windows
 from nlp.transformer.models import META_FILE, default_base
 
@@ -27,8 +28,25 @@ def label_list(sentences: Sequence[Sentence]) -> list[str]:
     return ["O"] + [f"{p}-{t}" for t in types for p in "BI"]
 
 
+Example = tuple[list[int], list[int], list[int], list[int]]  # ids, piece labels, head positions, word labels
+
+
+def repair_iob2(tags: Sequence[str]) -> list[str]:
+    """A stray I-X (after O or another type, or first) becomes B-X, as the CRF allows no such step."""
+    out: list[str] = []
+    for tag in tags:
+        prefix, _, etype = tag.partition("-")
+        if prefix == "I" and (not out or out[-1].partition("-")[2] != etype):
+            tag = "B-" + etype
+        out.append(tag)
+    return out
+
+
 def _examples(tokenizer: Any, sentences: Sequence[Sentence], label2id: dict[str, int],
-              max_pieces: int, overlap: int) -> list[tuple[list[int], list[int]]]:
+              max_pieces: int, overlap: int) -> list[Example]:
+    """Every sub-word is labelled: the first with the word's tag, the rest I-X inside an entity and O
+    outside, so the encoder alone is a sound token classifier (for tools that read sub-words, such as
+    transformers' pipeline); the CRF reads the first sub-word of each word."""
     enc = tokenizer([s[0] for s in sentences], is_split_into_words=True, add_special_tokens=False)
     unk = tokenizer.unk_token_id or 0
     out = []
@@ -40,24 +58,51 @@ def _examples(tokenizer: Any, sentences: Sequence[Sentence], label2id: dict[str,
         per = [p or [unk] for p in per]
         for w in windows(row, per, max_pieces, overlap):
             labels = [IGNORE] * len(w.ids)
+            word_tags = repair_iob2(tags[w.first:w.last])
             for k, h in enumerate(w.heads):
                 labels[h] = label2id[tags[w.first + k]]
-            out.append(([tokenizer.cls_token_id, *w.ids, tokenizer.sep_token_id], [IGNORE, *labels, IGNORE]))
+                end = w.heads[k + 1] if k + 1 < len(w.heads) else len(w.ids)
+                etype = tags[w.first + k].partition("-")[2]
+                for c in range(h + 1, end):
+                    labels[c] = label2id["I-" + etype] if etype else label2id["O"]
+            out.append(([tokenizer.cls_token_id, *w.ids, tokenizer.sep_token_id], [IGNORE, *labels, IGNORE],
+                        [h + 1 for h in w.heads], [label2id[t] for t in word_tags]))
     return out
 
 
-def _collate(batch: list[tuple[list[int], list[int]]], pad: int) -> dict[str, Any]:
+def _collate(batch: list[Example], pad: int) -> dict[str, Any]:
     import torch
 
-    width = max(len(ids) for ids, _ in batch)
+    width = max(len(ex[0]) for ex in batch)
+    words = max(len(ex[2]) for ex in batch)
     ids = torch.full((len(batch), width), pad, dtype=torch.long)
     labels = torch.full((len(batch), width), IGNORE, dtype=torch.long)
     mask = torch.zeros((len(batch), width), dtype=torch.long)
-    for r, (i, lab) in enumerate(batch):
+    heads = torch.zeros((len(batch), words), dtype=torch.long)
+    word_tags = torch.zeros((len(batch), words), dtype=torch.long)
+    word_mask = torch.zeros((len(batch), words), dtype=torch.bool)
+    for r, (i, lab, hd, wt) in enumerate(batch):
         ids[r, : len(i)] = torch.tensor(i)
         labels[r, : len(lab)] = torch.tensor(lab)
         mask[r, : len(i)] = 1
-    return {"input_ids": ids, "attention_mask": mask, "labels": labels}
+        heads[r, : len(hd)] = torch.tensor(hd)
+        word_tags[r, : len(wt)] = torch.tensor(wt)
+        word_mask[r, : len(wt)] = True
+    return {"input_ids": ids, "attention_mask": mask, "labels": labels,
+            "heads": heads, "word_tags": word_tags, "word_mask": word_mask}
+
+
+def _loss(model: Any, crf: Any, batch: dict[str, Any]) -> Any:
+    """Sub-word cross-entropy, plus the CRF's negative log-likelihood per word when there is a CRF."""
+    import torch
+
+    out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], labels=batch["labels"])
+    if crf is None:
+        return out.loss
+    heads = batch["heads"]
+    emissions = torch.gather(out.logits, 1, heads.unsqueeze(-1).expand(-1, -1, out.logits.shape[-1]))
+    nll = crf.nll(emissions, batch["word_tags"], batch["word_mask"])
+    return out.loss + nll / batch["word_mask"].sum()
 
 
 def _schedule(step: int, total: int, warmup: float, kind: str) -> float:
@@ -73,12 +118,14 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
           epochs: int = 4, lr: float = 2e-4, batch_size: int = 32, dev: str | Path | Sequence[Sentence] | None = None,
           schedule: str = "one-cycle", warmup: float = 0.1, weight_decay: float = 0.01,
           max_pieces: int = 254, overlap: int = 32, seed: int = 0, threads: int | None = None,
-          model_overrides: dict[str, Any] | None = None, normalise: str | None = None) -> dict[str, Any]:
+          model_overrides: dict[str, Any] | None = None, normalise: str | None = None,
+          crf: bool = True, crf_lr: float = 5e-3) -> dict[str, Any]:
     """Fine-tune `base` (name or path; default: the offline MiniLM) and save it to out_dir.
 
     model_overrides builds a fresh, randomly initialised model from the base's config with these
-    fields changed (a tiny model for tests) instead of loading the base weights. Returns the
-    metadata written to out_dir/mattermine.json."""
+    fields changed (a tiny model for tests) instead of loading the base weights. With `crf`, a
+    linear-chain CRF over words is trained jointly (its own, higher learning rate: its few scores
+    start at zero). Returns the metadata written to out_dir/mattermine.json."""
     import torch
     from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -109,8 +156,12 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
     steps = epochs * math.ceil(len(examples) / batch_size)
     decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
     rest = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
-                             {"params": rest, "weight_decay": 0.0}], lr=lr)
+    groups: list[dict[str, Any]] = [{"params": decay, "weight_decay": weight_decay},
+                                    {"params": rest, "weight_decay": 0.0}]
+    chain = make_crf(labels) if crf else None
+    if chain is not None:
+        groups.append({"params": list(chain.parameters()), "weight_decay": 0.0, "lr": crf_lr})
+    opt = torch.optim.AdamW(groups, lr=lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: _schedule(s, steps, warmup, schedule))
     out = Path(out_dir)
     norm = normalise or detect_normalisation(sentences)
@@ -127,7 +178,7 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
         random.shuffle(batches)
         total = 0.0
         for b in batches:
-            loss = model(**_collate(b, tokenizer.pad_token_id or 0)).loss
+            loss = _loss(model, chain, _collate(b, tokenizer.pad_token_id or 0))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -137,7 +188,11 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
         row: dict[str, Any] = {"epoch": epoch + 1, "loss": total / max(1, len(batches)),
                                "seconds": round(time.perf_counter() - t0, 1)}
         if dev_sents:
-            row["dev_micro_f1"] = _score(model, tokenizer, norm, max_pieces, dev_sents)["micro"]["f1"]
+            model.eval()
+            scored = _score(model, tokenizer, norm, max_pieces, dev_sents, chain)
+            row["dev_micro_f1"] = scored["micro"]["f1"]
+            if chain is not None:
+                row["dev_micro_f1_argmax"] = _score(model, tokenizer, norm, max_pieces, dev_sents)["micro"]["f1"]
         log.info("epoch %s", row)
         history.append(row)
     meta = {
@@ -145,9 +200,13 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
         "data_sha256": data_sha256(data_path, sentences), "data": str(data_path) if data_path else None,
         "train_sentences": len(sentences), "epochs": epochs, "lr": lr, "batch_size": batch_size,
         "schedule": schedule, "train_seconds": round(time.perf_counter() - t0, 1),
-        "history": history, "metrics": {"dev": _score(model, tokenizer, norm, max_pieces, dev_sents) if dev_sents else None},
+        "decoder": "crf" if chain is not None else "argmax", "crf_lr": crf_lr if chain is not None else None,
+        "history": history,
+        "metrics": {"dev": _score(model, tokenizer, norm, max_pieces, dev_sents, chain) if dev_sents else None},
     }
     _save(model, tokenizer, out, meta)
+    if chain is not None:
+        save_crf(chain, out)
     return meta
 
 
@@ -162,10 +221,15 @@ def _save(model: Any, tokenizer: Any, out: Path, meta: dict[str, Any]) -> None:
     (out / META_FILE).write_text(json.dumps(meta, indent=2) + "\n")
 
 
-def _score(model: Any, tokenizer: Any, norm: str, max_pieces: int, dev: Sequence[Sentence]) -> dict[str, Any]:
+def _score(model: Any, tokenizer: Any, norm: str, max_pieces: int, dev: Sequence[Sentence],
+           crf: Any = None) -> dict[str, Any]:
+    from nlp.transformer.crf import Decoder
     from nlp.transformer.engine import TransformerTagger
 
     tagger = TransformerTagger.from_objects(model, tokenizer, {"normalise": norm, "max_pieces": max_pieces})
+    if crf is not None:
+        labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        tagger.decoder = Decoder(labels, *(getattr(crf, n).detach().cpu().numpy() for n in ("transitions", "start", "end")))
     pred = [[t for t, _ in tags] for tags in tagger.tag_words([s[0] for s in dev], normalise=False)]
     return entity_f1([s[1] for s in dev], pred)
 

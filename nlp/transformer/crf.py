@@ -1,0 +1,118 @@
+"""A linear-chain CRF over word-level emissions (the logits at each word's first sub-word), with
+IOB2 structure built in: I-X may only follow B-X or I-X. Trained jointly with the encoder
+(negative log-likelihood); decoded with Viterbi. Kept beside the weights as crf.safetensors so the
+encoder stays a plain token-classification checkpoint that any Hugging Face tool can load."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+CRF_FILE = "crf.safetensors"
+_FORBIDDEN = -1e4  # added to a transition IOB2 does not allow; large but finite so gradients stay finite
+
+
+def iob2_mask(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(transition penalty [from, to], start penalty [to]): 0 where IOB2 allows it, -1e4 elsewhere."""
+    n = len(labels)
+    trans = np.zeros((n, n), dtype=np.float32)
+    start = np.zeros(n, dtype=np.float32)
+    for j, to in enumerate(labels):
+        prefix, _, etype = to.partition("-")
+        if prefix != "I":
+            continue
+        start[j] = _FORBIDDEN
+        for i, frm in enumerate(labels):
+            if frm.partition("-")[2] != etype:
+                trans[i, j] = _FORBIDDEN
+    return trans, start
+
+
+def make_crf(labels: Sequence[str]) -> Any:
+    """The torch module, built lazily so importing this file needs no torch."""
+    import torch
+
+    class CRF(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            n = len(labels)
+            self.transitions = torch.nn.Parameter(torch.zeros(n, n))
+            self.start = torch.nn.Parameter(torch.zeros(n))
+            self.end = torch.nn.Parameter(torch.zeros(n))
+            trans, start = iob2_mask(labels)
+            self.register_buffer("trans_mask", torch.from_numpy(trans), persistent=False)
+            self.register_buffer("start_mask", torch.from_numpy(start), persistent=False)
+
+        def nll(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            """Summed negative log-likelihood of `tags` [B, W] given emissions [B, W, T]; mask [B, W]
+            is true on real words, which come first in each row."""
+            trans = self.transitions + self.trans_mask
+            start = self.start + self.start_mask
+            mask = mask.bool()
+            batch = torch.arange(emissions.shape[0], device=emissions.device)
+            # score of the gold path
+            score = start[tags[:, 0]] + emissions[batch, 0, tags[:, 0]]
+            for w in range(1, emissions.shape[1]):
+                step = trans[tags[:, w - 1], tags[:, w]] + emissions[batch, w, tags[:, w]]
+                score = score + step * mask[:, w]
+            last = tags[batch, mask.sum(1) - 1]
+            score = score + self.end[last]
+            # log partition by the forward algorithm
+            alpha = start + emissions[:, 0]
+            for w in range(1, emissions.shape[1]):
+                nxt = torch.logsumexp(alpha.unsqueeze(2) + trans + emissions[:, w].unsqueeze(1), dim=1)
+                alpha = torch.where(mask[:, w : w + 1], nxt, alpha)
+            log_z = torch.logsumexp(alpha + self.end, dim=1)
+            return (log_z - score).sum()
+
+    return CRF()
+
+
+class Decoder:
+    """Viterbi over numpy emissions with the saved transition scores and the IOB2 constraints."""
+
+    def __init__(self, labels: Sequence[str], transitions: np.ndarray, start: np.ndarray, end: np.ndarray) -> None:
+        trans_mask, start_mask = iob2_mask(labels)
+        self.trans = transitions.astype(np.float32) + trans_mask
+        self.start = start.astype(np.float32) + start_mask
+        self.end = end.astype(np.float32)
+
+    @classmethod
+    def constrained(cls, labels: Sequence[str]) -> Decoder:
+        """No learned transitions: the best IOB2-valid path under the emissions alone."""
+        n = len(labels)
+        return cls(labels, np.zeros((n, n)), np.zeros(n), np.zeros(n))
+
+    @classmethod
+    def load(cls, folder: Path, labels: Sequence[str]) -> Decoder | None:
+        path = folder / CRF_FILE
+        if not path.is_file():
+            return None
+        from safetensors.numpy import load_file
+
+        t = load_file(str(path))
+        return cls(labels, t["transitions"], t["start"], t["end"])
+
+    def decode(self, emissions: np.ndarray) -> list[int]:
+        """Best label index per word for emissions [words, labels]."""
+        if len(emissions) == 0:
+            return []
+        score = self.start + emissions[0]
+        back = np.empty((len(emissions), emissions.shape[1]), dtype=np.int64)
+        for w in range(1, len(emissions)):
+            total = score[:, None] + self.trans
+            back[w] = total.argmax(0)
+            score = total.max(0) + emissions[w]
+        best = [int((score + self.end).argmax())]
+        for w in range(len(emissions) - 1, 0, -1):
+            best.append(int(back[w, best[-1]]))
+        return best[::-1]
+
+
+def save_crf(crf: Any, folder: Path) -> None:
+    from safetensors.numpy import save_file
+
+    save_file({name: getattr(crf, name).detach().cpu().numpy().astype(np.float32)
+               for name in ("transitions", "start", "end")}, str(folder / CRF_FILE))
