@@ -49,16 +49,18 @@ _DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_typ
 @click.option("--epochs", default=4, show_default=True)
 @click.option("--lr", default=2e-4, show_default=True)
 @click.option("--batch-size", default=32, show_default=True)
+@click.option("--crf/--no-crf", default=True, show_default=True,
+              help="Train a CRF over word labels jointly with the encoder (decoded with Viterbi).")
 @_DATA_DIR
 @_model_errors
 def nlp_train(data: Path, dev: Path | None, name: str, out: Path | None, base: str | None, epochs: int,
-              lr: float, batch_size: int, data_dir: Path | None) -> None:
+              lr: float, batch_size: int, crf: bool, data_dir: Path | None) -> None:
     """Fine-tune a token-classification model on IOB2 data and save it as a named model."""
     from nlp.transformer.models import models_dir
     from nlp.transformer.train import train
 
     target = out or models_dir(data_dir) / name
-    meta = train(data, target, base=base, epochs=epochs, lr=lr, batch_size=batch_size, dev=dev)
+    meta = train(data, target, base=base, epochs=epochs, lr=lr, batch_size=batch_size, dev=dev, crf=crf)
     click.echo(json.dumps({"path": str(target), "history": meta["history"],
                            "dev": meta["metrics"]["dev"]}, indent=2))
 
@@ -69,14 +71,22 @@ def nlp_train(data: Path, dev: Path | None, name: str, out: Path | None, base: s
               help="CoNLL token/IOB2 file to score against.")
 @click.option("--predictions-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the predicted tags here in the same CoNLL layout.")
+@click.option("--decode", type=click.Choice(["auto", "crf", "constrained", "argmax"]), default="auto",
+              show_default=True, help="Word labels by CRF Viterbi, IOB2-valid best path, or per-word argmax.")
+@click.option("--backend", type=click.Choice(["auto", "torch", "onnx"]), default="auto", show_default=True,
+              help="auto: ONNX Runtime on CPU when installed, PyTorch otherwise.")
+@click.option("--quantize", is_flag=True, help="int8 dynamic quantisation on CPU (faster, slightly less accurate).")
 @_DATA_DIR
 @_model_errors
-def nlp_evaluate(model: str, data: Path, predictions_out: Path | None, data_dir: Path | None) -> None:
+def nlp_evaluate(model: str, data: Path, predictions_out: Path | None, decode: str, backend: str,
+                 quantize: bool, data_dir: Path | None) -> None:
     """Entity-level micro and per-type precision/recall/F1 (exact span and type) as JSON."""
     from nlp.transformer.models import resolve
     from nlp.transformer.train import evaluate
 
-    click.echo(json.dumps(evaluate(resolve(model, data_dir), data, predictions_out=predictions_out), indent=2))
+    scores = evaluate(resolve(model, data_dir), data, predictions_out=predictions_out, decode=decode,
+                      backend=backend, quantize=quantize, data_dir=data_dir)
+    click.echo(json.dumps(scores, indent=2))
 
 
 @nlp.command("models")

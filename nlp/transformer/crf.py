@@ -42,6 +42,8 @@ def make_crf(labels: Sequence[str]) -> Any:
             self.start = torch.nn.Parameter(torch.zeros(n))
             self.end = torch.nn.Parameter(torch.zeros(n))
             trans, start = iob2_mask(labels)
+            self.trans_mask: torch.Tensor
+            self.start_mask: torch.Tensor
             self.register_buffer("trans_mask", torch.from_numpy(trans), persistent=False)
             self.register_buffer("start_mask", torch.from_numpy(start), persistent=False)
 

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 WordTags = list[tuple[str, float]]  # per word: IOB2 tag, its probability
 Prediction = tuple[np.ndarray, np.ndarray]  # per window: logits at word heads [words, labels], label per sub-word
+Prepared = tuple[list[str], list[list[tuple[str, int, int]]], list[list[str]], list[Window]]  # texts, tokens, words, windows
 DECODERS = ("auto", "crf", "constrained", "argmax")
 BACKENDS = ("auto", "torch", "onnx")
 
@@ -130,12 +131,18 @@ class TransformerTagger:
     def tag_words(self, sentences: Sequence[Sequence[str]], normalise: bool = True) -> list[WordTags]:
         """IOB2 tag and probability per word of pre-tokenised sentences."""
         self._load()
+        return self._decode_words(*self._prepare_words(sentences, normalise))
+
+    def _prepare_words(self, sentences: Sequence[Sequence[str]], normalise: bool) -> tuple[list[list[str]], list[Window]]:
+        """Normalised words and their windows of sub-word ids: the CPU work before the model."""
         words = [[normalise_word(w, self.normalisation) if normalise else w for w in s] for s in sentences]
-        pieces = self._pieces(words)
         wins: list[Window] = []
-        for i, p in enumerate(pieces):
+        for i, p in enumerate(self._pieces(words)):
             if p:
                 wins.extend(windows(i, p, self.max_pieces, self.overlap))
+        return words, wins
+
+    def _decode_words(self, words: list[list[str]], wins: list[Window]) -> list[WordTags]:
         out: list[WordTags] = []
         for emissions, _ in self._assemble(words, wins, self._predict(wins)):
             prob = np.exp(emissions - emissions.max(1, keepdims=True))
@@ -283,21 +290,32 @@ class TransformerTagger:
         return list(self.tag_stream(sentences))
 
     def tag_stream(self, sentences: Iterable[str]) -> Iterator[list[Mention]]:
-        """Like tag, for a stream: sentences are taken `chunk` at a time and sorted within a chunk."""
+        """Like tag, for a stream: sentences are taken `chunk` at a time and sorted within a chunk.
+        The next chunk is tokenised on a second thread while the model runs on this one (the fast
+        tokenizer and the model both release the GIL), so the device never waits for text."""
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        self._load()
+        pending: Future[Prepared] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mm-tokenize") as pool:
+            for chunk in _chunks(sentences, self.chunk):
+                ready = pending.result() if pending is not None else None
+                pending = pool.submit(self._prepare_texts, chunk)
+                if ready is not None:
+                    yield from self._finish_texts(ready)
+            if pending is not None:
+                yield from self._finish_texts(pending.result())
+
+    def _prepare_texts(self, texts: list[str]) -> Prepared:
         from nlp.tokenizer import tokenize
 
-        buf: list[str] = []
-        for text in sentences:
-            buf.append(text)
-            if len(buf) >= self.chunk:
-                yield from self._tag_texts(buf, tokenize)
-                buf = []
-        if buf:
-            yield from self._tag_texts(buf, tokenize)
-
-    def _tag_texts(self, texts: list[str], tokenize: Any) -> list[list[Mention]]:
         toks = [[t for t in tokenize(text) if t[0].strip()] for text in texts]
-        tags = self.tag_words([[t[0] for t in ts] for ts in toks])
+        words, wins = self._prepare_words([[t[0] for t in ts] for ts in toks], normalise=True)
+        return texts, toks, words, wins
+
+    def _finish_texts(self, prepared: Prepared) -> list[list[Mention]]:
+        texts, toks, words, wins = prepared
+        tags = self._decode_words(words, wins)
         out = []
         for text, ts, tg in zip(texts, toks, tags):
             ms = []
@@ -308,6 +326,17 @@ class TransformerTagger:
                 ms.append(Mention(etype, surface, start, end, mention_key(etype, surface), NAME, round(conf, 4)))
             out.append(ms)
         return out
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    buf: list[str] = []
+    for item in items:
+        buf.append(item)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
 
 
 def _quantized(model: Any) -> Any:

@@ -235,12 +235,13 @@ def _score(model: Any, tokenizer: Any, norm: str, max_pieces: int, dev: Sequence
 
 
 def evaluate(model_path: str | Path, data: str | Path | Sequence[Sentence],
-             predictions_out: str | Path | None = None) -> dict[str, Any]:
-    """Entity-level micro and per-type P/R/F1 of a model on IOB2 data; optionally write its tags."""
+             predictions_out: str | Path | None = None, **engine: Any) -> dict[str, Any]:
+    """Entity-level micro and per-type P/R/F1 of a model on IOB2 data; optionally write its tags.
+    `engine` goes to TransformerTagger (decode, backend, quantize, token_budget, ...)."""
     from nlp.transformer.engine import TransformerTagger
 
     sentences = _sentences(data)
-    tagger = TransformerTagger(str(model_path))
+    tagger = TransformerTagger(str(model_path), **engine)
     pred = [[t for t, _ in tags] for tags in tagger.tag_words([s[0] for s in sentences], normalise=False)]
     if predictions_out:
         with open(predictions_out, "w", encoding="utf-8") as fh:
