@@ -205,13 +205,19 @@ class EdgeFrequency:
 
 def bootstrap(algorithm: str, data: np.ndarray, names: list[str], background: Background | None = None,
               settings: Settings | None = None, resamples: int = 50) -> dict[frozenset[str], list[EdgeFrequency]]:
-    """Edge frequencies over `resamples` row resamples (with replacement), keyed by variable pair."""
+    """Edge frequencies over `resamples` row resamples (with replacement; KCI: subsamples), keyed
+    by variable pair."""
     s = settings or Settings()
     rng = np.random.default_rng(s.seed + 1)
     exact: Counter[Edge] = Counter()
     adjacent: Counter[frozenset[str]] = Counter()
     for _ in range(resamples):
-        rows = rng.choice(len(data), len(data), replace=True)
+        if algorithm == "pc-kci":
+            # KCI runs on a subsample anyway: draw a fresh one of distinct rows each time. Repeated
+            # rows would make its kernel matrices singular (and its tests slow and unreliable).
+            rows = rng.choice(len(data), min(len(data), s.kci_max_n), replace=False)
+        else:
+            rows = rng.choice(len(data), len(data), replace=True)
         graph = discover(algorithm, data[rows], names, background, s).graph
         exact.update(graph.edges)
         adjacent.update(graph.skeleton())

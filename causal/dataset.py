@@ -74,6 +74,7 @@ class Spec:
     alpha: float = 0.05
     resamples: int = 30
     max_rows: int | None = None  # a random subsample, for quick looks
+    kci_max_n: int = 300  # rows KCI subsamples to (see algorithms.Settings)
     description: str = ""
     caveats: tuple[str, ...] = ()
     text: str = ""  # the spec as written, stored with the analysis
@@ -139,7 +140,8 @@ def parse_spec(raw: dict[str, Any], text: str = "") -> Spec:
     return Spec(str(raw.get("name") or "analysis"), unit, variables, raw.get("source"), missing,
                 Background(tiers, pairs["forbidden"], pairs["required"]), algorithms,
                 float(raw.get("alpha", 0.05)), int(raw.get("resamples", 30)), raw.get("max_rows"),
-                str(raw.get("description") or ""), tuple(raw.get("caveats") or ()), text)
+                int(raw.get("kci_max_n", 300)), str(raw.get("description") or ""), tuple(raw.get("caveats") or ()),
+                text)
 
 
 @dataclass(frozen=True)

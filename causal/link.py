@@ -71,7 +71,8 @@ def material_rows(written: Iterable[tuple[str, str]]) -> tuple[tuple[Row, ...], 
     aliases: dict[str, set[str]] = {}
     for key, text in written:
         aliases.setdefault(key, set()).add(text)
-    materials, contains = [], []
+    materials: list[Row] = []
+    contains: list[Row] = []
     for key in sorted(aliases):
         formula = parse_formula(key)
         materials.append({"key": key, "uid": entity_uid("Material", key), "aliases": sorted(aliases[key]),

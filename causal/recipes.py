@@ -82,9 +82,14 @@ def recipe_rows(reactions: list[dict[str, Any]], source: str) -> tuple[list[Row]
     return syntheses, uses, operations, written
 
 
-def link_recipes(store: GraphStore, path: Path, source: str, limit: int | None = None) -> LinkStats:
+def link_recipes(store: GraphStore, path: Path, source: str, limit: int | None = None,
+                 reactions: list[dict[str, Any]] | None = None) -> LinkStats:
+    """Link the recipes of `path` (or `reactions` already loaded from it: the file takes seconds
+    to decompress and parse)."""
     start = time.perf_counter()
-    reactions = load(path)[:limit] if limit is not None else load(path)
+    reactions = load(path) if reactions is None else reactions
+    if limit is not None:
+        reactions = reactions[:limit]
     syntheses, uses, operations, written = recipe_rows(reactions, source)
     materials, contains = material_rows(written)
     table = LinkedTable(source, "recipes", str(path), sha256(path), materials, (), contains)
