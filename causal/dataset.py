@@ -187,8 +187,12 @@ def _material_columns(store: GraphStore, spec: Spec) -> dict[str, dict[str, floa
             per: dict[str, list[float]] = defaultdict(list)
             scale = to_si(1.0, o["unit"]) if o.get("unit") else None
             for material, value, unit, si_value, _ in res.rows:
-                # in the spec's unit, through SI, so "eV" and "meV" facts land on one scale
-                x = si_value / scale[0] if scale and si_value is not None else (value if not scale else None)
+                # in the spec's unit: as written when it matches, else through SI so "meV" facts land
+                # on an "eV" scale (a ratio: fine for every unit but offset ones such as °C)
+                if not o.get("unit") or unit == o["unit"]:
+                    x = value
+                else:
+                    x = si_value / scale[0] if scale and si_value is not None else None
                 if x is not None:
                     per[material].append(float(x))
             agg: Callable[[list[float]], float] = statistics.mean if o.get("aggregate") == "mean" else statistics.median
