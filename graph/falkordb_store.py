@@ -39,6 +39,8 @@ class FalkorDBStore:
             res = getattr(self._graph, method)(query, params or {})
         except self._redis_errors as exc:
             raise ServerUnavailable(f"local graph server unreachable: {exc}") from exc
+        except UnicodeEncodeError as exc:
+            raise QueryError(f"a value cannot be sent as UTF-8: {exc.reason}") from exc
         except self._response_error as exc:
             msg = str(exc)
             if "read-only" in msg.lower() or "RO_QUERY" in msg:
@@ -88,36 +90,19 @@ class FalkorDBStore:
         return self.graph_name in names
 
     def write(self, batch: GraphBatch, *, chunk_rows: int = 1000) -> WriteStats:
-        # The MERGE statements of a batch go to the server as one MULTI/EXEC transaction: a
-        # client killed before EXEC leaves nothing behind, and no other client's statements run
-        # between them. Redis does not roll back a transaction in which one statement fails, so
-        # COMPLETE_DOCUMENTS (the one write that is not an idempotent MERGE) runs only after
-        # every MERGE succeeded; dying in between leaves the documents incomplete, and the next
-        # run repeats the same MERGEs and then completes them once.
-        from falkordb.query_result import QueryResult as FalkorResult
-
-        pipe = self._db.connection.pipeline(transaction=True)
-        sizes: list[int] = []
+        # Each statement is atomic on the server; statements run in dependency order and every
+        # one is an idempotent MERGE except COMPLETE_DOCUMENTS, which runs last and guards itself:
+        # a writer that dies between two statements leaves documents that are not complete, and
+        # the next run repeats the same MERGEs and completes (counts) them once.
+        # Not MULTI/EXEC: a redis-server restarted with FalkorDB commands inside MULTI blocks of
+        # its append-only file asserts ('!server.in_exec') and dies when a client connects while
+        # it loads them, so the server would not come back after a crash.
+        total = WriteStats()
         for query, rows in batch.statements():
             for part in chunks(rows, chunk_rows):
-                # the client's own parameter encoding, as graph.query uses it
-                text = self._graph._build_params_header({"rows": list(part)}) + query
-                pipe.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
-                sizes.append(len(part))
-        total = WriteStats()
-        if sizes:
-            try:
-                replies = pipe.execute(raise_on_error=False)
-            except self._redis_errors as exc:
-                raise ServerUnavailable(f"local graph server unreachable: {exc}") from exc
-            finally:
-                pipe.reset()
-            for reply, size in zip(replies, sizes):
-                if isinstance(reply, Exception):
-                    raise QueryError(str(reply)) from reply
-                res = FalkorResult(self._graph, reply)
-                total.add(WriteStats(int(res.nodes_created), int(res.relationships_created),
-                                     int(res.properties_set), size, 1))
+                stats = self._call("query", query, {"rows": list(part)}).stats
+                stats.rows, stats.statements = len(part), 1
+                total.add(stats)
         stats = self._call("query", cypher.COMPLETE_DOCUMENTS, batch.completion()).stats
         stats.rows, stats.statements = len(batch.completions) + len(batch.pairs), 1
         total.add(stats)

@@ -18,7 +18,8 @@ def iter_input_files(paths: Iterable[str | Path],
     pointing inside it would only repeat files the walk reaches anyway. Symlinked files are
     read when they point inside the folder being walked; one pointing outside it (a link
     planted in a shared input folder to ~/.ssh or /etc) is not read, and is passed to
-    `on_refused(path, reason)` when given. A file named directly is yielded whatever its name: the caller asked for it, and the
+    `on_refused(path, reason)` when given, as is a FIFO or device (reading one could block).
+    A file named directly is yielded whatever its name: the caller asked for it, and the
     reader decides by content. Each file is yielded once.
     """
     seen: set[Path] = set()
@@ -29,6 +30,8 @@ def iter_input_files(paths: Iterable[str | Path],
         elif path.is_file():
             if _first_visit(path, seen):
                 yield path
+        elif path.exists() and on_refused:  # a FIFO or device: reading one could block forever
+            on_refused(path, "not a regular file: not read")
         else:
             raise FileNotFoundError(f"{path}: no such file or folder")
 
@@ -43,17 +46,26 @@ def _walk(folder: Path, seen: set[Path], root: Path,
         if entry.name.startswith("."):
             continue
         path = folder / entry.name
+        try:
+            is_file = entry.is_file(follow_symlinks=True) and not entry.is_dir(follow_symlinks=True)
+        except OSError as exc:  # a symlink loop (ELOOP) or a vanished target: not a document
+            if on_refused and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                on_refused(path, f"cannot follow: {exc.strerror or exc}")
+            continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(path, seen, root, on_refused)
-        elif entry.is_file(follow_symlinks=True) and not entry.is_dir(follow_symlinks=True):
+        elif is_file:
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
-            if entry.is_symlink() and not path.resolve().is_relative_to(root):
+            if entry.is_symlink() and not path.resolve().is_relative_to(root):  # resolve: no loop here
                 if on_refused:
                     on_refused(path, "symbolic link to a file outside the input folder: not read")
                 continue
             if _first_visit(path, seen):
                 yield path
+        elif on_refused and path.suffix.lower() in SUPPORTED_SUFFIXES:
+            on_refused(path, "broken symbolic link" if entry.is_symlink() and not os.path.exists(path)
+                       else "not a regular file: not read")
 
 
 def _first_visit(path: Path, seen: set[Path]) -> bool:

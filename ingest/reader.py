@@ -37,7 +37,9 @@ def read_document(
     if max_bytes is not None:
         limits = replace(limits, max_bytes=max_bytes)
     path = Path(path)
-    source = str(path)
+    # A file name that is not valid UTF-8 decodes to lone surrogates that no database driver
+    # can send: keep the path as text with those bytes written \xNN.
+    source = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     try:
         size = path.stat().st_size
         _check_size(size, limits.max_bytes, "", source)

@@ -4,8 +4,10 @@ the graph (by content hash) are skipped, and every write is an idempotent batche
 plan runs on the local engine (reader processes here) or on Ray (mattermine.ray_engine)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -15,7 +17,7 @@ from typing import Any
 from graph import cypher
 from graph.store import GraphStore, WriteStats
 from ingest.files import iter_input_files
-from ingest.records import ParsedDocument, content_hash
+from ingest.records import ParsedDocument
 from mattermine.jobs import Job, new_job_id
 from mattermine.readers import DEFAULT_DOC_TIMEOUT, Failure, ReaderPool, read_one
 from mattermine.writes import GraphUnavailable, Pair, RetryPolicy, write_pairs
@@ -84,11 +86,22 @@ Progress = Callable[[int, int, int], None]  # (done, total, failed)
 
 
 def _hash_file(path: Path) -> tuple[str, int] | Failure:
+    """SHA-256 of the bytes (ingest.records.content_hash), streamed: a huge file is hashed in
+    constant memory and refused later by the reader's size cap."""
+    digest, size = hashlib.sha256(), 0
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: a file swapped for a FIFO after listing must not block the job here
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return Failure(str(path), "open", "not a regular file: not read")
+        with os.fdopen(fd, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
     except OSError as exc:
         return Failure(str(path), "open", f"{type(exc).__name__}: {exc.strerror or exc}")
-    return content_hash(data), len(data)
+    return digest.hexdigest(), size
 
 
 class FailureLog:
@@ -99,7 +112,8 @@ class FailureLog:
 
     def record(self, failure: Failure) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as fh:
+        # backslashreplace: a file name that is not valid UTF-8 must not stop the log
+        with self.path.open("a", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(json.dumps({"job": self.job_id, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                                  **asdict(failure)}, ensure_ascii=False) + "\n")
         self.count += 1
@@ -157,6 +171,8 @@ def plan(paths: Sequence[Path], store: GraphStore, options: ExtractOptions, log:
         hashed = _hash_file(f)
         if isinstance(hashed, Failure):
             log.record(hashed)
+        elif hashed[1] == 0:  # every empty file has the same hash: record each, not one for all
+            log.record(Failure(str(f), "open", "empty file"))
         else:
             hashes[f], sizes[f] = hashed
     if job is not None and not job.has_inputs():

@@ -203,17 +203,12 @@ def build_dataset(ray: Any, paths: list[str], store: GraphStore, options: Extrac
                             compute=ray.data.ActorPoolStrategy(size=taggers),
                             num_gpus=1 if gpus else 0, num_cpus=0 if not gpus else 1)
     target = _target(store, options)
-    remote_args: dict[str, Any] = {}
-    if target[0] == "falkordb":
-        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
-        # the unix socket exists on this node only
-        remote_args["scheduling_strategy"] = NodeAffinitySchedulingStrategy(
-            node_id=ray.get_runtime_context().get_node_id(), soft=False)
+    # The local server's unix socket exists on the driver's node only: pin its writers there.
+    where = {"ray.io/node-id": ray.get_runtime_context().get_node_id()} if target[0] == "falkordb" else None
     return ds.map_batches(Writer, fn_constructor_args=(target, options.chunk_rows, options.retry),
                           batch_size=options.batch_docs, batch_format="numpy",
                           compute=ray.data.ActorPoolStrategy(size=max(1, options.writers)),
-                          num_cpus=0, **remote_args)
+                          num_cpus=0, label_selector=where)
 
 
 def run_ray(todo: list[Path], store: GraphStore, options: ExtractOptions, log: FailureLog,
@@ -227,6 +222,7 @@ def run_ray(todo: list[Path], store: GraphStore, options: ExtractOptions, log: F
                  logging_level=logging.WARNING, log_to_driver=False)
         started = True
     try:
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # the job prints its own progress
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False

@@ -21,6 +21,10 @@ from ingest.records import ParsedDocument
 DEFAULT_DOC_TIMEOUT = 300.0  # seconds per document; a 2,000-page PDF stays well inside it
 
 
+class ReaderStartError(RuntimeError):
+    """Reader processes die before reading anything (a broken install, not a bad document)."""
+
+
 @dataclass(frozen=True)
 class Failure:
     path: str
@@ -47,6 +51,7 @@ def read_one(path: str) -> ParsedDocument | Failure:
 def _worker(conn: Connection) -> None:
     """Worker main loop: a path in, a ParsedDocument or Failure out, until the pipe closes
     (the parent finished, or died: a killed job leaves no orphan readers behind)."""
+    conn.send("ready")  # imports done: the parent starts a document's clock only from here
     while True:
         try:
             path = conn.recv()
@@ -63,6 +68,7 @@ class _Slot:
     conn: Connection
     path: str | None = None
     deadline: float = 0.0
+    ready: bool = False
 
 
 class ReaderPool:
@@ -73,6 +79,7 @@ class ReaderPool:
         self.timeout = timeout
         self._ctx = get_context("spawn")  # not fork: the parent may hold driver threads and sockets
         self._slots: list[_Slot] = []
+        self._start_failures = 0
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
@@ -95,16 +102,19 @@ class ReaderPool:
         busy = 0
         while queue or busy:
             for slot in self._slots:
-                if slot.path is None and queue:
+                if slot.ready and slot.path is None and queue:
                     slot.path = queue.pop()
                     slot.deadline = time.monotonic() + self.timeout if self.timeout else float("inf")
                     slot.conn.send(slot.path)
                     busy += 1
-            active = [s for s in self._slots if s.path is not None]
-            wait_for = min(s.deadline for s in active) - time.monotonic()
-            ready = wait([s.conn for s in active] + [s.process.sentinel for s in active],
+            deadlines = [s.deadline for s in self._slots if s.path is not None]
+            wait_for = min(deadlines) - time.monotonic() if deadlines else 1.0
+            ready = wait([s.conn for s in self._slots] + [s.process.sentinel for s in self._slots],
                          timeout=max(0.0, min(wait_for, 1.0)))
             for i, slot in enumerate(self._slots):
+                if not slot.ready:
+                    self._starting(i, ready)
+                    continue
                 if slot.path is None:
                     continue
                 result = self._collect(slot, ready)
@@ -116,6 +126,24 @@ class ReaderPool:
                     self._retire(slot)
                     self._slots[i] = self._spawn()
                 slot.path = None
+
+    def _starting(self, i: int, ready: Sequence[object]) -> None:
+        slot = self._slots[i]
+        if slot.conn in ready:
+            try:
+                slot.ready = slot.conn.recv() == "ready"
+                return
+            except (EOFError, OSError):
+                pass
+        if slot.conn in ready or slot.process.sentinel in ready:  # died while starting: retry
+            self._retire(slot)
+            self._start_failures += 1
+            if self._start_failures > 3:
+                raise ReaderStartError(
+                    f"reader processes exit while starting (exit code {slot.process.exitcode}); "
+                    "run with --workers 1 --doc-timeout 0 to read in this process and see why")
+            time.sleep(0.5)
+            self._slots[i] = self._spawn()
 
     def _collect(self, slot: _Slot, ready: Sequence[object]) -> ParsedDocument | Failure | None:
         """The slot's finished result, a timeout or crash Failure, or None while it still runs.
