@@ -2,6 +2,7 @@
 frequencies, one drawn graph per algorithm (PNG) and the caveats that bound what it means."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from causal.algorithms import ALGORITHMS, ASSUMPTIONS
@@ -41,7 +42,9 @@ def _draw(graph: CausalGraph, tiers: dict[str, int], path: Path, title: str, lab
         by_tier: dict[int, list[str]] = {}
         for n in graph.nodes:
             by_tier.setdefault(tiers[n], []).append(n)
-        pos = {n: (t * 3.0, -i * 1.2 + len(ns) * 0.6) for t, ns in by_tier.items() for i, n in enumerate(ns)}
+        # each tier a column bent into an arc, so edges inside a tier do not run on top of each other
+        pos = {n: (t * 4.0 + 1.5 * math.sin(math.pi * i / max(len(ns) - 1, 1)), -i * 1.2 + len(ns) * 0.6)
+               for t, ns in by_tier.items() for i, n in enumerate(ns)}
     else:
         pos = nx.circular_layout(g)
     fig, ax = plt.subplots(figsize=(11, 7))
@@ -58,6 +61,7 @@ def _draw(graph: CausalGraph, tiers: dict[str, int], path: Path, title: str, lab
                                  font_size=7, connectionstyle="arc3,rad=0.08")
     ax.set_title(title + "\nsolid arrow: directed; plain line: unoriented; red double arrow: latent common cause; "
                  "dashed: partially oriented (FCI)", fontsize=9)
+    ax.margins(0.12)  # room for the labels of the outermost nodes
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
