@@ -90,7 +90,9 @@ def sniff_format(data: bytes, *, suffix: str = "", path: str | None = None) -> s
             return markup
     if suffix == ".pdf":
         raise ReadError("not a PDF: no %PDF- header (truncated or not a PDF file)", stage="pdf", path=path)
-    if head is None or _looks_binary(data[:_SNIFF_BYTES]):
+    # UTF-16 text with a BOM is all NULs to a byte test: judge it by its decoded characters.
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) and not data.startswith(b"\xff\xfe\x00\x00")
+    if head is None or _looks_binary(head.encode("utf-8") if utf16 else data[:_SNIFF_BYTES]):
         raise UnsupportedFormat("unrecognised binary content: not PDF, XML, HTML or text", path=path)
     return "text"
 

@@ -50,10 +50,10 @@ def _pdfs(m: _Maker) -> None:
         data = m.pick(m.pdfs)
         m.add(f"truncated-{i}.pdf", "truncated pdf", data[:m.rng.randint(1, len(data) - 1)])
     for i in range(16):
-        data = bytearray(m.pick(m.pdfs))
+        flipped = bytearray(m.pick(m.pdfs))
         for _ in range(m.rng.choice((1, 10, 200))):
-            data[m.rng.randrange(len(data))] = m.rng.randrange(256)
-        m.add(f"bitflip-{i}.pdf", "corrupted pdf", bytes(data))
+            flipped[m.rng.randrange(len(flipped))] = m.rng.randrange(256)
+        m.add(f"bitflip-{i}.pdf", "corrupted pdf", bytes(flipped))
     m.add("pdf-named.txt", "mislabelled", m.pick(m.pdfs) + b"\n% another copy\n", valid=True)
     m.add("html-named.pdf", "mislabelled", m.pick(m.htmls))
     # An object that refers to itself and a page tree that loops: parsers that follow blindly spin.
