@@ -204,3 +204,21 @@ def test_resume_without_id_takes_the_latest_unfinished_job(home, inputs, tmp_pat
     left = Job.open(jobs, "left", ["b"], {})
     left.start_run("local")
     assert Job.latest_unfinished(jobs) == "left"
+
+
+def test_job_ids_and_resume_errors_are_clear(tmp_path, inputs):
+    from tests.conftest import run_cli
+
+    home = tmp_path / "h"
+    result = run_cli(home, "extract", "--resume", ok=False)
+    assert result.exit_code == 1 and "no unfinished job to resume" in result.output
+    result = run_cli(home, "extract", str(inputs / "copy-000.txt"), "--job", "../escape", ok=False)
+    assert result.exit_code == 1 and "job id" in result.output and not (tmp_path / "escape").exists()
+    try:
+        run_cli(home, "extract", str(inputs / "copy-000.txt"), "--job", "one")
+        result = run_cli(home, "extract", str(inputs / "copy-001.txt"), "--job", "one", ok=False)
+        assert result.exit_code == 1 and "--resume one" in result.output
+        lines = (home / "jobs" / "one" / "inputs.jsonl").read_text().splitlines()
+        assert [json.loads(line)["path"] for line in lines] == [str(inputs / "copy-000.txt")]
+    finally:
+        LocalServer(home / "graph").stop()
