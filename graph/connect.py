@@ -41,6 +41,15 @@ class GraphConfig:
         values["data_dir"] = Path(str(values["data_dir"])).expanduser()
         return cls(**values)  # type: ignore[arg-type]
 
+    def __repr__(self) -> str:
+        # Configs travel to worker processes (Ray writers) whose errors may print them.
+        from graph.neo4j_store import redact
+
+        uri = redact(self.neo4j_uri) if self.neo4j_uri else None
+        return (f"GraphConfig(data_dir={str(self.data_dir)!r}, graph={self.graph!r}, neo4j_uri={uri!r}, "
+                f"neo4j_user={self.neo4j_user!r}, neo4j_password={'***' if self.neo4j_password else None}, "
+                f"neo4j_database={self.neo4j_database!r})")
+
     @property
     def server_dir(self) -> Path:
         return self.data_dir / "graph"

@@ -43,6 +43,15 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _private_dirs(folder: Path) -> None:
+    """Create `folder` and any missing parents owner-only: job records hold paths and errors.
+    Folders that already exist keep their mode (the user chose it)."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)  # mkdir's mode is masked by the umask
+
+
 @dataclass
 class Job:
     job_id: str
@@ -72,7 +81,7 @@ class Job:
                                "it, or choose another job id")
             job.manifest["settings"] = settings
             return job
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _private_dirs(folder)
         manifest = {"job": job_id, "created": _now(), "arguments": [str(p) for p in paths],
                     "settings": settings, "state": "new", "runs": []}
         return cls(job_id, folder, manifest)

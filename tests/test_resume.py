@@ -222,3 +222,20 @@ def test_job_ids_and_resume_errors_are_clear(tmp_path, inputs):
         assert [json.loads(line)["path"] for line in lines] == [str(inputs / "copy-000.txt")]
     finally:
         LocalServer(home / "graph").stop()
+
+
+def test_job_records_are_private_and_hold_no_credentials(tmp_path):
+    import stat
+
+    from mattermine.jobs import Job
+
+    secret = "hunter2-s3cret"
+    config = GraphConfig.from_env(data_dir=tmp_path / "home", neo4j_uri=f"bolt://neo4j:{secret}@db:7687",
+                                  neo4j_password=secret)
+    options = ExtractOptions(graph=config)
+    assert secret not in repr(config) and secret not in repr(options)
+    job = Job.open(config.data_dir / "jobs", "private", ["papers"], options.settings())
+    job.start_run("local")
+    for path in (config.data_dir, config.data_dir / "jobs", job.folder):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o700
+    assert secret not in (job.folder / "manifest.json").read_text()
