@@ -133,6 +133,7 @@ def run_extract_command(paths: tuple[Path, ...] | list[Path], config: GraphConfi
     from mattermine.extract import ExtractOptions, run_extract
     from mattermine.output import ProgressLine
     from mattermine.ray_engine import RayNotInstalled
+    from mattermine.writes import JobStopped
     from nlp.registry import UnknownTagger
     from nlp.transformer import MissingDependency
     from nlp.transformer.models import ModelNotFound
@@ -147,7 +148,7 @@ def run_extract_command(paths: tuple[Path, ...] | list[Path], config: GraphConfi
         return run_extract(inputs, store, options, failures_path, progress, job=job)
     except UnknownTagger as exc:
         raise click.ClickException(str(exc.args[0])) from exc
-    except (MissingDependency, ModelNotFound, RayNotInstalled) as exc:
+    except (MissingDependency, ModelNotFound, RayNotInstalled, JobStopped) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         progress.close()

@@ -20,7 +20,7 @@ from ingest.files import iter_input_files
 from ingest.records import ParsedDocument
 from mattermine.jobs import Job, new_job_id
 from mattermine.readers import DEFAULT_DOC_TIMEOUT, Failure, ReaderPool, read_one
-from mattermine.writes import GraphUnavailable, Pair, RetryPolicy, write_pairs
+from mattermine.writes import GraphUnavailable, JobStopped, Pair, RetryPolicy, write_pairs
 from nlp import registry
 from nlp.pipeline import annotate
 
@@ -227,8 +227,9 @@ def _notice(message: str) -> None:
 def run_extract(paths: Iterable[str | Path], store: GraphStore, options: ExtractOptions,
                 failures_path: Path | None = None, progress: Progress | None = None,
                 job: Job | None = None) -> ExtractSummary:
-    """Extract `paths` into `store`. With a `job`, its manifest records the inputs and the outcome,
-    and a job stopped by a lost graph server (GraphUnavailable) says how to resume it."""
+    """Extract `paths` into `store`. With a `job`, its manifest records the inputs and the outcome.
+    A job that cannot go on (graph server lost, Ray pipeline failed) raises JobStopped saying how
+    to resume it."""
     start = time.perf_counter()
     inputs = [Path(p) for p in paths]
     job_id = job.job_id if job else new_job_id(inputs)
@@ -256,15 +257,16 @@ def run_extract(paths: Iterable[str | Path], store: GraphStore, options: Extract
             run_ray(todo, store, options, log, summary, totals, report)
         else:
             _run_local(todo, store, options, log, summary, totals, report)
-    except GraphUnavailable as exc:
+    except JobStopped as exc:
         summary.failed = log.count
         left = summary.documents - summary.read - summary.skipped - summary.failed
         message = (f"{exc}. Stopped with {summary.read} documents written and {left} left; what was written "
-                   f"is kept and no document is counted twice. Start the graph server and resume with "
+                   f"is kept and no document is counted twice. "
+                   f"{'Start the graph server and resume' if isinstance(exc, GraphUnavailable) else 'Resume'} with "
                    f"`mattermine extract --resume {job_id}`" + ("" if job else " (or re-run the same command)"))
         if job is not None:
             job.end_run("stopped", note=message)
-        raise GraphUnavailable(message) from exc
+        raise type(exc)(message) from exc
 
     summary.failed = log.count
     summary.seconds = round(time.perf_counter() - start, 3)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.store import GraphStore, WriteStats
 from mattermine.readers import Failure, ReaderPool
-from mattermine.writes import GraphUnavailable, RetryPolicy, write_pairs
+from mattermine.writes import GraphUnavailable, JobStopped, RetryPolicy, write_pairs
 
 if TYPE_CHECKING:
     from mattermine.extract import ExtractOptions, ExtractSummary, FailureLog
@@ -37,6 +37,10 @@ _WRITTEN = "written"
 
 class RayNotInstalled(ImportError):
     """--engine ray without Ray installed."""
+
+
+class RayPipelineFailed(JobStopped):
+    """Ray gave up on the pipeline (an actor that kept dying, a lost node)."""
 
 
 def _require_ray() -> Any:
@@ -182,26 +186,32 @@ def _layout(ray: Any, options: ExtractOptions) -> tuple[str, int]:
 
 
 def build_dataset(ray: Any, paths: list[str], store: GraphStore, options: ExtractOptions) -> Any:
-    workers = options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+    cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
     layout, gpus = _layout(ray, options)
     data_dir = str(options.data_dir) if options.data_dir else None
     ds = ray.data.from_items([{"path": p} for p in paths], override_num_blocks=max(1, min(len(paths), 1000)))
     read_batch = 4  # small: keeps every reader busy and the pipeline streaming
     if layout == "fused":
-        ds = ds.map_batches(Reader, fn_constructor_args=(options.doc_timeout, options.tagger, data_dir),
-                            batch_size=read_batch, batch_format="numpy",
-                            compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1)
-    else:
-        ds = ds.map_batches(Reader, fn_constructor_args=(options.doc_timeout, None, data_dir),
-                            batch_size=read_batch, batch_format="numpy",
-                            compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1)
-        # One tagger per GPU. Without a GPU (a forced split layout, used to test this path on a
-        # laptop) the tagger asks for no CPU so it cannot starve the readers of theirs.
-        taggers = min(workers, gpus) if gpus else 1
-        ds = ds.map_batches(Tagger, fn_constructor_args=(options.tagger, data_dir),
-                            batch_size=max(read_batch, options.batch_docs), batch_format="numpy",
-                            compute=ray.data.ActorPoolStrategy(size=taggers),
-                            num_gpus=1 if gpus else 0, num_cpus=0 if not gpus else 1)
+        workers = options.workers or cpus
+        return _write_stage(ray, ds.map_batches(
+            Reader, fn_constructor_args=(options.doc_timeout, options.tagger, data_dir), batch_size=read_batch,
+            batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1), store, options)
+    # One tagger per GPU, holding a CPU for tokenisation; readers get the other CPUs, so actors
+    # that hold their resources for the whole job can never starve one another. Without a GPU
+    # (a forced split layout, to test this path on a laptop) the tagger asks for no CPU.
+    taggers = gpus or 1
+    readers = options.workers or max(1, cpus - (taggers if gpus else 0))
+    ds = ds.map_batches(Reader, fn_constructor_args=(options.doc_timeout, None, data_dir),
+                        batch_size=read_batch, batch_format="numpy",
+                        compute=ray.data.ActorPoolStrategy(size=readers), num_cpus=1)
+    ds = ds.map_batches(Tagger, fn_constructor_args=(options.tagger, data_dir),
+                        batch_size=max(read_batch, options.batch_docs), batch_format="numpy",
+                        compute=ray.data.ActorPoolStrategy(size=taggers),
+                        num_gpus=1 if gpus else 0, num_cpus=1 if gpus and cpus > readers else 0)
+    return _write_stage(ray, ds, store, options)
+
+
+def _write_stage(ray: Any, ds: Any, store: GraphStore, options: ExtractOptions) -> Any:
     target = _target(store, options)
     # The local server's unix socket exists on the driver's node only: pin its writers there.
     where = {"ray.io/node-id": ray.get_runtime_context().get_node_id()} if target[0] == "falkordb" else None
@@ -231,19 +241,30 @@ def run_ray(todo: list[Path], store: GraphStore, options: ExtractOptions, log: F
             return
         unavailable: list[str] = []
         ds = build_dataset(ray, [str(p) for p in todo], store, options)
-        for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
-            for path, stage, error, payload in _rows(batch):
-                if stage == _WRITTEN:
-                    info = json.loads(payload)
-                    summary.count(info["counts"])
-                    totals.add(WriteStats(*info["stats"]))
-                elif stage == _UNAVAILABLE:
-                    unavailable.append(error)
-                else:
-                    log.record(Failure(path, stage, error))
-            report(0)
+        try:
+            _collect(ds, log, summary, totals, report, unavailable)
+        except Exception as exc:  # noqa: BLE001 - Ray wraps actor and task errors in many types;
+            # whatever stopped the pipeline, what was written is complete or will be redone.
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            raise RayPipelineFailed(f"the Ray pipeline failed ({type(exc).__name__}: {first})") from exc
         if unavailable:
             raise GraphUnavailable(unavailable[0])
     finally:
         if started:
             ray.shutdown()
+
+
+def _collect(ds: Any, log: FailureLog, summary: ExtractSummary, totals: WriteStats,
+             report: Callable[[int], None], unavailable: list[str]) -> None:
+    """Driver side: count written batches, log failures, note writers that lost the server."""
+    for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
+        for path, stage, error, payload in _rows(batch):
+            if stage == _WRITTEN:
+                info = json.loads(payload)
+                summary.count(info["counts"])
+                totals.add(WriteStats(*info["stats"]))
+            elif stage == _UNAVAILABLE:
+                unavailable.append(error)
+            else:
+                log.record(Failure(path, stage, error))
+        report(0)

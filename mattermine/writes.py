@@ -32,7 +32,11 @@ class RetryPolicy:
     query_retries: int = 1
 
 
-class GraphUnavailable(ServerUnavailable):
+class JobStopped(Exception):
+    """The job stopped before its end: what was written is kept, and a resume finishes it."""
+
+
+class GraphUnavailable(ServerUnavailable, JobStopped):
     """The server stayed away longer than RetryPolicy.wait_server; the job can be resumed."""
 
 

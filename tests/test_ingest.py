@@ -375,9 +375,15 @@ def test_iter_input_files_order_and_filtering(tmp_path: Path) -> None:
     write(outside, "g.pdf", "x")
     os.symlink(outside, root / "link_out", target_is_directory=True)
     os.symlink(root / "sub", root / "link_in", target_is_directory=True)
-    os.symlink(outside / "g.pdf", root / "linked.pdf")  # a linked file is read; linked folders are not
-    found = [p.relative_to(root).as_posix() for p in iter_input_files([root])]
-    assert found == ["A.TXT", "b.pdf", "linked.pdf", "sub/d.xml", "sub/e.HTM", "z.html"]
+    # Linked folders are not entered; a linked file is read only when it points inside the folder
+    # (issue 8: a link planted in an input folder must not pull in files from elsewhere).
+    os.symlink(outside / "g.pdf", root / "linked.pdf")
+    os.symlink(root / "b.pdf", root / "linked_in.pdf")
+    refused: list[str] = []
+    found = [p.relative_to(root).as_posix()
+             for p in iter_input_files([root], on_refused=lambda p, why: refused.append(p.name))]
+    assert found == ["A.TXT", "b.pdf", "sub/d.xml", "sub/e.HTM", "z.html"]  # linked_in.pdf is b.pdf
+    assert refused == ["linked.pdf"]
     assert list(iter_input_files([str(root)])) == list(iter_input_files([root]))
 
 
