@@ -64,9 +64,9 @@ def test_fci_flags_the_hidden_confounder_that_pc_cannot() -> None:
 
 def test_kci_finds_the_nonlinear_edges_fisher_z_misses() -> None:
     case = CASES["nonlinear"](400, 0)
-    kci = discover("pc-kci", case.data, list(case.names), settings=Settings(kci_max_n=150))
+    kci = discover("pc-kci", case.data, list(case.names), settings=Settings(kci_max_n=100))
     fz = discover("pc-fisherz", case.data, list(case.names))
-    assert kci.n_used == 150 and kci.notes  # the subsample is stated
+    assert kci.n_used == 100 and kci.notes  # the subsample is stated
     assert recovery(case.truth, kci.graph).f1 > recovery(case.truth, fz.graph).f1
 
 
