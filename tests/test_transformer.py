@@ -129,6 +129,10 @@ def test_cli_evaluate_and_models(model_dir: Path, tmp_path: Path) -> None:
     out = json.loads(res.output)
     assert {"precision", "recall", "f1"} <= set(out["micro"]) and "MAT" in out["per_type"]
     assert len(read_iob(preds)) == 3
+    res = CliRunner().invoke(main, ["nlp", "evaluate", "--model", "tiny", "--data", str(data), "--decode",
+                                    "constrained", "--backend", "torch", "--data-dir", str(home)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["micro"]["support"] == out["micro"]["support"]
     res = CliRunner().invoke(main, ["nlp", "models", "--data-dir", str(home)])
     assert res.exit_code == 0 and res.output.startswith("tiny\t") and "MAT" in res.output
     assert list_models(home)[0]["dev_f1"] is not None
