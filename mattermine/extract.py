@@ -24,7 +24,6 @@ from mattermine.writes import GraphUnavailable, JobStopped, Pair, RetryPolicy, w
 from nlp import registry
 from nlp.pipeline import annotate
 
-_read_one = read_one  # the name earlier callers used
 
 
 @dataclass(frozen=True)
