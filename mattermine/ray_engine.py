@@ -112,6 +112,15 @@ class Tagger:
         return _columns(out)
 
 
+def _check_tagger(spec: str, data_dir: Path | None) -> None:
+    """Fail in the driver, with the usual message, on a tagger no actor could load."""
+    from nlp import registry
+    from nlp.transformer.models import is_model
+
+    if spec not in registry.available() and not is_model(spec, data_dir):
+        registry.create_from_spec(spec, data_dir=data_dir)  # raises UnknownTagger
+
+
 def _load_tagger(spec: str, data_dir: str | None) -> Any:
     from nlp import registry
 
@@ -225,6 +234,7 @@ def run_ray(todo: list[Path], store: GraphStore, options: ExtractOptions, log: F
             summary: ExtractSummary, totals: WriteStats, report: Callable[[int], None]) -> None:
     """Run the planned documents `todo` through Ray; counts go into `summary` and `totals`."""
     ray = _require_ray()
+    _check_tagger(options.tagger, options.data_dir)
     started = False
     if not ray.is_initialized():
         cpus = None if options.address else (options.workers or os.cpu_count() or 1)
