@@ -58,6 +58,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", required=True, help="Trained model name or folder.")
     ap.add_argument("--tokens", type=int, default=100_000)
+    ap.add_argument("--token-budgets", default="512,8192",
+                    help="Other engine token budgets to time on the full set, beside the default.")
     ap.add_argument("--batch-sizes", default="8,32,128",
                     help="Pipeline batch sizes tried on a 10k-token sample; the fastest runs the full set.")
     args = ap.parse_args()
@@ -79,6 +81,13 @@ def main() -> None:
     result |= {"engine_tokens_per_s": round(n_tok / eng_s), "engine_sentences_per_s": round(len(sents) / eng_s),
                "engine_dev_f1": _dev_f1(engine, dev)}
     result["engine_backend"] = engine.backend
+    result["engine_token_budget"] = engine.token_budget
+    by_budget = {engine.token_budget: result["engine_tokens_per_s"]}
+    for budget in [int(b) for b in args.token_budgets.split(",") if b]:
+        other = TransformerTagger(str(folder), token_budget=budget)
+        other.tag_words(sents[:8], normalise=False)
+        by_budget[budget] = round(n_tok / _timed(other.tag_words, sents, normalise=False)[0])
+    result["engine_tokens_per_s_by_budget"] = dict(sorted(by_budget.items()))
     if engine.backend == "onnx":  # the same engine on eager PyTorch, for comparison
         eager = TransformerTagger(str(folder), backend="torch")
         eager.tag_words(sents[:8], normalise=False)

@@ -27,6 +27,8 @@ Prediction = tuple[np.ndarray, np.ndarray]  # per window: logits at word heads [
 Prepared = tuple[list[str], list[list[tuple[str, int, int]]], list[list[str]], list[Window]]  # texts, tokens, words, windows
 DECODERS = ("auto", "crf", "constrained", "argmax")
 BACKENDS = ("auto", "torch", "onnx")
+CPU_TOKEN_BUDGET = 2048  # sub-words per batch, padding included
+CUDA_TOKEN_BUDGET = 32768
 
 
 def mention_key(etype: str, text: str) -> str:
@@ -42,7 +44,7 @@ class TransformerTagger:
 
     name = NAME
 
-    def __init__(self, model: str, device: str | None = None, token_budget: int = 8192,
+    def __init__(self, model: str, device: str | None = None, token_budget: int | None = None,
                  threads: int | None = None, overlap: int = 32, chunk: int = 4096,
                  data_dir: Path | None = None, decode: str = "auto", quantize: bool = False,
                  backend: str = "auto") -> None:
@@ -63,7 +65,7 @@ class TransformerTagger:
         self.meta = read_meta(self.folder)
         self.normalisation = str(self.meta.get("normalise", "none"))
         self.device_name = device
-        self.token_budget = token_budget
+        self.token_budget = token_budget or 0  # 0: chosen for the device when the model loads
         self.threads = threads
         self.overlap = overlap
         self.chunk = chunk
@@ -77,7 +79,7 @@ class TransformerTagger:
         """A tagger over a model already in memory (dev scoring during training)."""
         self = cls.__new__(cls)
         self.folder, self.meta, self.normalisation = Path("."), meta, str(meta.get("normalise", "none"))
-        self.device_name, self.token_budget, self.threads, self.overlap, self.chunk = None, 8192, None, 32, 4096
+        self.device_name, self.token_budget, self.threads, self.overlap, self.chunk = None, 0, None, 32, 4096
         self.decode, self.quantize, self.decoder = "argmax", False, None
         self.backend, self.data_dir, self._session = "torch", None, None
         self._setup(model, tokenizer)
@@ -123,6 +125,10 @@ class TransformerTagger:
         limit = min(getattr(cfg, "max_position_embeddings", 512), self.tokenizer.model_max_length or 512)
         self.max_pieces = int(self.meta.get("max_pieces") or limit - 2)
         self.max_pieces = min(self.max_pieces, limit - 2)
+        if not self.token_budget:
+            # CPU: batches that stay in cache; 2,048 sub-words was fastest of 512..8,192 on MatScholar
+            # dev (benchmarks/ner_throughput.py). A GPU wants large batches to fill its cores.
+            self.token_budget = CUDA_TOKEN_BUDGET if self.device.type == "cuda" else CPU_TOKEN_BUDGET
         self.amp_dtype = None
         if self.device.type == "cuda":
             self.amp_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
