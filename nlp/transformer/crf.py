@@ -88,6 +88,11 @@ class Decoder:
         return cls(labels, np.zeros((n, n)), np.zeros(n), np.zeros(n))
 
     @classmethod
+    def from_module(cls, crf: Any, labels: Sequence[str]) -> Decoder:
+        """The decoder of a CRF being trained (scores copied now)."""
+        return cls(labels, *_scores(crf))
+
+    @classmethod
     def load(cls, folder: Path, labels: Sequence[str]) -> Decoder | None:
         path = folder / CRF_FILE
         if not path.is_file():
@@ -113,8 +118,14 @@ class Decoder:
         return best[::-1]
 
 
+_SCORES = ("transitions", "start", "end")
+
+
+def _scores(crf: Any) -> list[np.ndarray]:
+    return [getattr(crf, name).detach().cpu().numpy().astype(np.float32) for name in _SCORES]
+
+
 def save_crf(crf: Any, folder: Path) -> None:
     from safetensors.numpy import save_file
 
-    save_file({name: getattr(crf, name).detach().cpu().numpy().astype(np.float32)
-               for name in ("transitions", "start", "end")}, str(folder / CRF_FILE))
+    save_file(dict(zip(_SCORES, _scores(crf))), str(folder / CRF_FILE))

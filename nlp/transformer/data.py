@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nlp.conll import Sentence, read_conll
 from nlp.formula import canonical_key, parse_formula
@@ -65,6 +66,24 @@ def normalise_word(word: str, scheme: str) -> str:
     if word[:1].isupper() and word[1:].islower():
         return word.lower()
     return word
+
+
+def word_pieces(tokenizer: Any, sentences: Sequence[Sequence[str]]) -> list[list[list[int]]]:
+    """Sub-word ids of every word of every sentence; a word the tokenizer drops gets [unk], so
+    every word keeps a slot. An empty sentence gives []."""
+    out: list[list[list[int]]] = [[] for _ in sentences]
+    todo = [i for i, s in enumerate(sentences) if s]
+    if not todo:
+        return out
+    enc = tokenizer([list(sentences[i]) for i in todo], is_split_into_words=True, add_special_tokens=False)
+    unk = tokenizer.unk_token_id or 0
+    for row, i in enumerate(todo):
+        per: list[list[int]] = [[] for _ in sentences[i]]
+        for tid, wid in zip(enc["input_ids"][row], enc.word_ids(row)):
+            if wid is not None:
+                per[wid].append(tid)
+        out[i] = [piece or [unk] for piece in per]
+    return out
 
 
 @dataclass(frozen=True)

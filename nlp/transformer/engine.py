@@ -17,7 +17,7 @@ from nlp.formula import canonical_key, parse_formula
 from nlp.records import Mention
 from nlp.transformer import NAME, MissingDependency
 from nlp.transformer.crf import Decoder
-from nlp.transformer.data import Window, normalise_word, owner, windows
+from nlp.transformer.data import Window, normalise_word, owner, windows, word_pieces
 from nlp.transformer.models import models_dir, read_meta, resolve
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ class TransformerTagger:
         """Normalised words and their windows of sub-word ids: the CPU work before the model."""
         words = [[normalise_word(w, self.normalisation) if normalise else w for w in s] for s in sentences]
         wins: list[Window] = []
-        for i, p in enumerate(self._pieces(words)):
+        for i, p in enumerate(word_pieces(self.tokenizer, words)):
             if p:
                 wins.extend(windows(i, p, self.max_pieces, self.overlap))
         return words, wins
@@ -161,17 +161,13 @@ class TransformerTagger:
         """The best label of every sub-word of every word, no word-level decoding: what a tool that
         reads sub-words (transformers' pipeline) sees. Used to check the engine against it."""
         self._load()
-        pieces = self._pieces([list(s) for s in sentences])
-        wins: list[Window] = []
-        for i, p in enumerate(pieces):
-            if p:
-                wins.extend(windows(i, p, self.max_pieces, self.overlap))
-        return [per_word for _, per_word in self._assemble([list(s) for s in sentences], wins, self._predict(wins))]
+        words, wins = self._prepare_words(sentences, normalise=False)
+        return [per_word for _, per_word in self._assemble(words, wins, self._predict(wins), pieces=True)]
 
-    def _assemble(self, words: list[list[str]], wins: list[Window],
-                  preds: list[Prediction]) -> Iterator[tuple[np.ndarray, list[list[str]]]]:
-        """Per sentence: logits [words, labels] and sub-word labels per word, each word taken from
-        the window where it has the most context."""
+    def _assemble(self, words: list[list[str]], wins: list[Window], preds: list[Prediction],
+                  pieces: bool = False) -> Iterator[tuple[np.ndarray, list[list[str]]]]:
+        """Per sentence: logits [words, labels], each word taken from the window where it has the
+        most context, and with `pieces` the labels of each word's sub-words."""
         by_sentence: dict[int, list[tuple[Window, Prediction]]] = {}
         for w, pr in zip(wins, preds):
             by_sentence.setdefault(w.sentence, []).append((w, pr))
@@ -183,24 +179,10 @@ class TransformerTagger:
             for n, (wi, k) in enumerate(where):
                 w, (logits, piece) = got[wi]
                 emissions[n] = logits[k]
-                end = w.heads[k + 1] if k + 1 < len(w.heads) else len(w.ids)
-                per_word.append([self.labels[j] for j in piece[w.heads[k]:end]])
+                if pieces:
+                    end = w.heads[k + 1] if k + 1 < len(w.heads) else len(w.ids)
+                    per_word.append([self.labels[j] for j in piece[w.heads[k]:end]])
             yield emissions, per_word
-
-    def _pieces(self, words: list[list[str]]) -> list[list[list[int]]]:
-        out: list[list[list[int]]] = [[] for _ in words]
-        todo = [i for i, s in enumerate(words) if s]
-        if not todo:
-            return out
-        enc = self.tokenizer([words[i] for i in todo], is_split_into_words=True, add_special_tokens=False)
-        unk = self.tokenizer.unk_token_id or 0
-        for row, i in enumerate(todo):
-            per: list[list[int]] = [[] for _ in words[i]]
-            for tid, wid in zip(enc["input_ids"][row], enc.word_ids(row)):
-                if wid is not None:
-                    per[wid].append(tid)
-            out[i] = [p or [unk] for p in per]  # a word the tokenizer drops still gets a slot
-        return out
 
     # -- batches -------------------------------------------------------------------------
     def _predict(self, wins: list[Window]) -> list[Prediction]:

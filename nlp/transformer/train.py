@@ -15,7 +15,7 @@ from typing import Any
 
 from nlp.conll import Sentence, entity_f1
 from nlp.transformer.crf import make_crf, save_crf
-from nlp.transformer.data import data_sha256, detect_normalisation, read_iob, windows
+from nlp.transformer.data import data_sha256, detect_normalisation, read_iob, windows, word_pieces
 from nlp.transformer.models import META_FILE, default_base
 
 log = logging.getLogger(__name__)
@@ -47,15 +47,8 @@ def _examples(tokenizer: Any, sentences: Sequence[Sentence], label2id: dict[str,
     """Every sub-word is labelled: the first with the word's tag, the rest I-X inside an entity and O
     outside, so the encoder alone is a sound token classifier (for tools that read sub-words, such as
     transformers' pipeline); the CRF reads the first sub-word of each word."""
-    enc = tokenizer([s[0] for s in sentences], is_split_into_words=True, add_special_tokens=False)
-    unk = tokenizer.unk_token_id or 0
     out = []
-    for row, (words, tags) in enumerate(sentences):
-        per: list[list[int]] = [[] for _ in words]
-        for tid, wid in zip(enc["input_ids"][row], enc.word_ids(row)):
-            if wid is not None:
-                per[wid].append(tid)
-        per = [p or [unk] for p in per]
+    for row, ((_, tags), per) in enumerate(zip(sentences, word_pieces(tokenizer, [s[0] for s in sentences]))):
         for w in windows(row, per, max_pieces, overlap):
             labels = [IGNORE] * len(w.ids)
             word_tags = repair_iob2(tags[w.first:w.last])
@@ -228,8 +221,7 @@ def _score(model: Any, tokenizer: Any, norm: str, max_pieces: int, dev: Sequence
 
     tagger = TransformerTagger.from_objects(model, tokenizer, {"normalise": norm, "max_pieces": max_pieces})
     if crf is not None:
-        labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
-        tagger.decoder = Decoder(labels, *(getattr(crf, n).detach().cpu().numpy() for n in ("transitions", "start", "end")))
+        tagger.decoder = Decoder.from_module(crf, tagger.labels)
     pred = [[t for t, _ in tags] for tags in tagger.tag_words([s[0] for s in dev], normalise=False)]
     return entity_f1([s[1] for s in dev], pred)
 
