@@ -217,6 +217,28 @@ def test_viterbi_never_starts_an_entity_with_i() -> None:
     assert Decoder.constrained(LABELS).decode(np.zeros((0, 5), dtype=np.float32)) == []
 
 
+def test_viterbi_many_at_once_is_the_best_path_of_each() -> None:
+    import itertools
+
+    import numpy as np
+
+    from nlp.transformer.crf import Decoder
+
+    rng = np.random.default_rng(3)
+    n = len(LABELS)
+    dec = Decoder(LABELS, rng.normal(size=(n, n)), rng.normal(size=n), rng.normal(size=n))
+    sentences = [rng.normal(size=(length, n)).astype(np.float32) for length in (3, 1, 0, 4, 2, 4, 1)]
+
+    def score(em: np.ndarray, path: tuple[int, ...]) -> float:
+        s = dec.start[path[0]] + em[0, path[0]] + dec.end[path[-1]]
+        return float(s + sum(dec.trans[a, b] + em[i + 1, b] for i, (a, b) in enumerate(zip(path, path[1:]))))
+
+    brute = [list(max(itertools.product(range(n), repeat=len(em)), key=lambda p: score(em, p))) if len(em) else []
+             for em in sentences]
+    assert dec.decode_many(sentences, group=3) == brute
+    assert [dec.decode(em) for em in sentences] == brute
+
+
 def test_repair_iob2() -> None:
     from nlp.transformer.train import repair_iob2
 
@@ -244,7 +266,7 @@ def test_onnx_backend_gives_the_same_tags_and_exports_once(model_dir: Path) -> N
 
     sents = [s[0] for s in read_iob_text(TRAIN)] + [["ZnO", "films", "for", "solar", "cells"] * 60]
     eager = TransformerTagger(str(model_dir), backend="torch").tag_words(sents, normalise=False)
-    fast = TransformerTagger(str(model_dir), backend="onnx")
+    fast = TransformerTagger(str(model_dir), backend="onnx", quantize=False)
     got = fast.tag_words(sents, normalise=False)
     assert fast.backend == "onnx"
     assert [[t for t, _ in s] for s in got] == [[t for t, _ in s] for s in eager]
@@ -269,6 +291,105 @@ def test_engine_agrees_with_transformers_pipeline(model_dir: Path) -> None:
     theirs = [{(r["start"], r["end"], r["entity_group"]) for r in rs}
               for rs in pipe([" ".join(s) for s in sents], batch_size=3)]
     assert any(mine) and mine == theirs
+
+
+# -- int8 with per-token scales ------------------------------------------------------------------
+def _matmul_model(weight: "np.ndarray") -> bytes:
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    k, n = weight.shape
+    graph = helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"], name="dense/MatMul")], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, None, k])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, None, n])],
+                              [numpy_helper.from_array(weight.astype(np.float32), "w")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return model.SerializeToString()
+
+
+def test_int8_rows_are_quantised_alone(tmp_path: Path) -> None:
+    pytest.importorskip("onnxruntime")
+    import numpy as np
+    import onnxruntime as ort
+
+    from nlp.transformer.onnx import quantize_rows
+
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(64, 48)).astype(np.float32)
+    (tmp_path / "f.onnx").write_bytes(_matmul_model(w))
+    quantize_rows(tmp_path / "f.onnx", tmp_path / "q.onnx")
+    run = ort.InferenceSession(str(tmp_path / "q.onnx"), providers=["CPUExecutionProvider"]).run
+    x = rng.normal(size=(2, 5, 64)).astype(np.float32)
+    y = run(None, {"x": x})[0]
+    exact = x @ w
+    assert np.abs(y - exact).max() < 0.03 * np.abs(exact).max()  # 8-bit rows, 7-bit columns
+    # one token made 1000x larger changes no other token's result: scales are per row, not per batch
+    loud = x.copy()
+    loud[1, 3] *= 1000
+    y_loud = run(None, {"x": loud})[0]
+    others = np.ones((2, 5), dtype=bool)
+    others[1, 3] = False
+    assert np.array_equal(y_loud[others], y[others])
+    assert np.array_equal(run(None, {"x": x[:1, :2]})[0], y[:1, :2])  # alone or in a batch: the same
+
+
+def test_int8_engine_is_batch_independent_and_chosen_by_record(model_dir: Path, tmp_path: Path) -> None:
+    pytest.importorskip("onnxruntime")
+    import shutil
+
+    from nlp.transformer.engine import INT8_TOLERANCE, TransformerTagger, int8_matches
+
+    record = json.loads((model_dir / "mattermine.json").read_text())["int8"]  # measured by train(dev=...)
+    assert record["scheme"] and 0 <= record["dev_f1"] <= 1 and record["float_dev_f1"] > 0.8
+    sents = [s[0] for s in read_iob_text(TRAIN)] * 2 + [["ZnO", "films", "for", "solar", "cells"] * 60]
+    big = TransformerTagger(str(model_dir), quantize=True, token_budget=100_000)
+    tags = [[t for t, _ in s] for s in big.tag_words(sents, normalise=False)]
+    assert big.quantize and (model_dir / "model.int8.onnx").is_file()
+    small = TransformerTagger(str(model_dir), quantize=True, token_budget=48)
+    assert [[t for t, _ in s] for s in small.tag_words(sents[::-1], normalise=False)][::-1] == tags
+    assert tags[:3] == [s[1] for s in read_iob_text(TRAIN)]  # int8 still tags what it learnt
+
+    folder = tmp_path / "m"
+    shutil.copytree(model_dir, folder)
+    meta = json.loads((folder / "mattermine.json").read_text())
+    for dev_f1, expect in ((meta["int8"]["float_dev_f1"] - INT8_TOLERANCE / 2, True),
+                           (meta["int8"]["float_dev_f1"] - 0.05, False)):
+        meta["int8"]["dev_f1"] = dev_f1
+        (folder / "mattermine.json").write_text(json.dumps(meta))
+        assert int8_matches(meta) is expect
+        auto = TransformerTagger(str(folder))
+        auto.tag_words(sents[:1], normalise=False)
+        assert auto.quantize is expect
+    eager = TransformerTagger(str(folder), backend="torch")
+    eager.tag_words(sents[:1], normalise=False)
+    assert eager.quantize is False
+    with pytest.raises(ValueError, match="ONNX Runtime"):
+        TransformerTagger(str(folder), backend="torch", quantize=True).tag_words(sents[:1])
+
+
+# -- continued masked-LM pretraining -----------------------------------------------------------
+def test_pretrain_then_fine_tune(tmp_path: Path) -> None:
+    from nlp.transformer.pretrain import PRETRAIN_FILE, gather, pretrain
+
+    text = tmp_path / "papers.txt"
+    text.write_text("TiO2 nanowires were annealed at 500 K for 2 h in air before the XRD scans.\n"
+                    "BaTiO3 thin films show high permittivity and low loss at 300 K.\n" * 3
+                    + "The ZnO films for solar cells were grown by sputtering on glass at 400 K today.\n")
+    conll = tmp_path / "train.conll"
+    conll.write_text(TRAIN)
+    dev = tmp_path / "dev.conll"  # overlaps the last text line on eight words: that line is dropped
+    dev.write_text("".join(f"{w} O\n" for w in "the OZn films for solar cells were grown by sputtering".split()) + "\n")
+    sentences, record = gather([text], [conll], [dev], "matscholar")
+    assert record["excluded_sentences"] == 1
+    assert ["O2Ti", "nanowires", "were", "annealed", "at", "<nUm>", "K"] == sentences[0][:7]
+    assert len(sentences) == 2 + 3  # duplicates once, the three CoNLL sentences
+    out = tmp_path / "base"
+    meta = pretrain(sentences, out, base=default_base(), epochs=2, batch_size=2, model_overrides=TINY, record=record)
+    assert json.loads((out / PRETRAIN_FILE).read_text())["history"][-1]["mlm_loss"] > 0
+    assert meta["sentences"] == 5 and (out / "tokenizer.json").is_file()
+    tuned = train(conll, tmp_path / "ner", base=str(out), epochs=1, batch_size=2, lr=1e-3)
+    assert tuned["base"] == str(out)
 
 
 def read_iob_text(text: str) -> list[tuple[list[str], list[str]]]:

@@ -104,18 +104,37 @@ class Decoder:
 
     def decode(self, emissions: np.ndarray) -> list[int]:
         """Best label index per word for emissions [words, labels]."""
-        if len(emissions) == 0:
-            return []
-        score = self.start + emissions[0]
-        back = np.empty((len(emissions), emissions.shape[1]), dtype=np.int64)
-        for w in range(1, len(emissions)):
-            total = score[:, None] + self.trans
-            back[w] = total.argmax(0)
-            score = total.max(0) + emissions[w]
-        best = [int((score + self.end).argmax())]
-        for w in range(len(emissions) - 1, 0, -1):
-            best.append(int(back[w, best[-1]]))
-        return best[::-1]
+        return self.decode_many([emissions])[0]
+
+    def decode_many(self, emissions: Sequence[np.ndarray], group: int = 256) -> list[list[int]]:
+        """decode() for many sentences at once: sentences of similar length are stacked and stepped
+        through together, so numpy works on [sentences, labels, labels] arrays instead of Python
+        looping over every word of every sentence."""
+        out: list[list[int]] = [[] for _ in emissions]
+        order = sorted((i for i, e in enumerate(emissions) if len(e)), key=lambda i: len(emissions[i]))
+        for g in range(0, len(order), group):
+            rows = order[g:g + group]
+            lens = np.array([len(emissions[i]) for i in rows])
+            width = int(lens.max())
+            em = np.zeros((len(rows), width, len(self.start)), dtype=np.float32)
+            for r, i in enumerate(rows):
+                em[r, : lens[r]] = emissions[i]
+            score = self.start + em[:, 0]
+            back = np.zeros((len(rows), width, len(self.start)), dtype=np.int64)
+            for w in range(1, width):
+                total = score[:, :, None] + self.trans  # [rows, from, to]
+                back[:, w] = total.argmax(1)
+                score = np.where((w < lens)[:, None], total.max(1) + em[:, w], score)
+            cur = (score + self.end).argmax(1)
+            paths = np.zeros((len(rows), width), dtype=np.int64)
+            every = np.arange(len(rows))
+            for w in range(width - 1, -1, -1):
+                if w + 1 < width:  # step back where the sentence goes on past w; keep the end label elsewhere
+                    cur = np.where(w + 1 < lens, back[every, w + 1, cur], cur)
+                paths[:, w] = cur
+            for r, i in enumerate(rows):
+                out[i] = paths[r, : lens[r]].tolist()
+        return out
 
 
 _SCORES = ("transitions", "start", "end")

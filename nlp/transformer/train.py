@@ -200,7 +200,32 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
     _save(model, tokenizer, out, meta)
     if chain is not None:
         save_crf(chain, out)
+    from nlp.transformer import onnx
+
+    if dev_sents and onnx.available():
+        meta["int8"] = record_int8(out, dev_sents)
     return meta
+
+
+def record_int8(folder: str | Path, dev: str | Path | Sequence[Sentence]) -> dict[str, Any]:
+    """Score the model on `dev` in float and in int8 (both on ONNX Runtime, CPU) and record both in
+    its metadata: the engine then chooses int8 by itself only where it costs at most
+    INT8_TOLERANCE F1 on this model's own dev data."""
+    from nlp.transformer.engine import INT8_TOLERANCE
+    from nlp.transformer.onnx import INT8_SCHEME
+
+    folder = Path(folder)
+    sentences = _sentences(dev)
+    scores = {q: evaluate(folder, sentences, device="cpu", backend="onnx", quantize=q)["micro"]["f1"]
+              for q in (False, True)}
+    record = {"scheme": INT8_SCHEME, "dev_f1": round(scores[True], 4), "float_dev_f1": round(scores[False], 4),
+              "dev_sha256": data_sha256(dev if isinstance(dev, (str, Path)) else None, sentences),
+              "chosen_by_default": scores[True] >= scores[False] - INT8_TOLERANCE}
+    meta_path = folder / META_FILE
+    meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    meta["int8"] = record
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    return record
 
 
 def _sentences(data: str | Path | Sequence[Sentence]) -> list[Sentence]:
