@@ -123,7 +123,7 @@ def pretrain(sentences: Sequence[Sequence[str]], out_dir: str | Path, base: str 
     from transformers import AutoConfig, AutoModelForMaskedLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    from nlp.transformer.train import _schedule
+    from nlp.transformer.train import _schedule, length_batches, step
 
     hf_logging.disable_progress_bar()
     if not sentences:
@@ -161,13 +161,8 @@ def pretrain(sentences: Sequence[Sequence[str]], out_dir: str | Path, base: str 
     pad = tokenizer.pad_token_id or 0
     model.train()
     for epoch in range(epochs):
-        order = list(range(len(clipped)))
-        rng.shuffle(order)
-        pool = 50 * batch_size  # similar lengths together, batches in random order
-        order = [i for k in range(0, len(order), pool) for i in sorted(order[k:k + pool], key=lambda i: sum(map(len, clipped[i])))]
-        batches = [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
-        rng.shuffle(batches)
-        total = n = 0.0
+        batches = length_batches(list(range(len(clipped))), lambda i: sum(map(len, clipped[i])), batch_size, rng.shuffle)
+        total = 0.0
         for b in batches:
             rows = [_mask(clipped[i], vocab, tokenizer.mask_token_id, special, rng, mask_rate) for i in b]
             width = max(len(f) for f, _ in rows) + 2
@@ -180,16 +175,8 @@ def pretrain(sentences: Sequence[Sequence[str]], out_dir: str | Path, base: str 
                 attn[r, : len(flat) + 2] = 1
             hidden = encoder(input_ids=ids, attention_mask=attn)[0]
             where = labels != -100
-            logits = head(hidden[where])
-            loss = torch.nn.functional.cross_entropy(logits, labels[where])
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            total += float(loss.detach())
-            n += 1
-        row = {"epoch": epoch + 1, "mlm_loss": round(total / max(1.0, n), 4), "seconds": round(time.perf_counter() - t0, 1)}
+            total += step(torch.nn.functional.cross_entropy(head(hidden[where]), labels[where]), model, opt, sched)
+        row = {"epoch": epoch + 1, "mlm_loss": round(total / max(1, len(batches)), 4), "seconds": round(time.perf_counter() - t0, 1)}
         log.info("pretrain %s", row)
         history.append(row)
     out = Path(out_dir)

@@ -9,9 +9,9 @@ import math
 import os
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from nlp.conll import Sentence, entity_f1
 from nlp.transformer.crf import make_crf, save_crf
@@ -98,6 +98,33 @@ def _loss(model: Any, crf: Any, batch: dict[str, Any]) -> Any:
     return out.loss + nll / batch["word_mask"].sum()
 
 
+T = TypeVar("T")
+
+
+def length_batches(items: list[T], length: Callable[[T], int], batch_size: int,
+                   shuffle: Callable[[list[Any]], None]) -> list[list[T]]:
+    """Shuffled batches of similar lengths (they pad less): items are shuffled in place, sorted by
+    length within pools of 50 batches, cut into batches, and the batches shuffled."""
+    shuffle(items)
+    pool = 50 * batch_size
+    order = [x for i in range(0, len(items), pool) for x in sorted(items[i:i + pool], key=length)]
+    batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    shuffle(batches)
+    return batches
+
+
+def step(loss: Any, model: Any, opt: Any, sched: Any) -> float:
+    """One optimiser step on `loss` with gradients clipped to norm 1; returns the loss."""
+    import torch
+
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    opt.zero_grad()
+    return float(loss.detach())
+
+
 def _schedule(step: int, total: int, warmup: float, kind: str) -> float:
     """LR multiplier: linear warm-up then linear decay ("linear"), or cosine decay ("one-cycle")."""
     ramp = max(1, int(total * warmup))
@@ -162,22 +189,10 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
     t0 = time.perf_counter()
     for epoch in range(epochs):
         model.train()
-        random.shuffle(examples)
-        # batches of similar lengths pad less: sort within pools of 50 batches
-        pool = 50 * batch_size
-        order = [ex for i in range(0, len(examples), pool)
-                 for ex in sorted(examples[i:i + pool], key=lambda e: len(e[0]))]
-        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-        random.shuffle(batches)
+        batches = length_batches(examples, lambda e: len(e[0]), batch_size, random.shuffle)
         total = 0.0
         for b in batches:
-            loss = _loss(model, chain, _collate(b, tokenizer.pad_token_id or 0))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            total += float(loss.detach())
+            total += step(_loss(model, chain, _collate(b, tokenizer.pad_token_id or 0)), model, opt, sched)
         row: dict[str, Any] = {"epoch": epoch + 1, "loss": total / max(1, len(batches)),
                                "seconds": round(time.perf_counter() - t0, 1)}
         if dev_sents:
