@@ -52,16 +52,18 @@ _DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_typ
 @click.option("--batch-size", default=32, show_default=True)
 @click.option("--crf/--no-crf", default=True, show_default=True,
               help="Train a CRF over word labels jointly with the encoder (decoded with Viterbi).")
+@click.option("--seed", default=0, show_default=True, help="Seed of initialisation and batch order.")
 @_DATA_DIR
 @_model_errors
 def nlp_train(data: Path, dev: Path | None, name: str, out: Path | None, base: str | None, epochs: int,
-              lr: float, batch_size: int, crf: bool, data_dir: Path | None) -> None:
+              lr: float, batch_size: int, crf: bool, seed: int, data_dir: Path | None) -> None:
     """Fine-tune a token-classification model on IOB2 data and save it as a named model."""
     from nlp.transformer.models import models_dir, resolve_base
     from nlp.transformer.train import train
 
     target = out or models_dir(data_dir) / name
-    meta = train(data, target, base=resolve_base(base, data_dir), epochs=epochs, lr=lr, batch_size=batch_size, dev=dev, crf=crf)
+    meta = train(data, target, base=resolve_base(base, data_dir), epochs=epochs, lr=lr, batch_size=batch_size, dev=dev, crf=crf,
+                 seed=seed)
     click.echo(json.dumps({"path": str(target), "history": meta["history"],
                            "dev": meta["metrics"]["dev"]}, indent=2))
 

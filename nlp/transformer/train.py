@@ -218,7 +218,7 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
     from nlp.transformer import onnx
 
     if dev_sents and onnx.available():
-        meta["int8"] = record_int8(out, dev_sents)
+        meta["int8"] = record_int8(out, dev if isinstance(dev, (str, Path)) else dev_sents)
     return meta
 
 
