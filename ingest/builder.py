@@ -1,8 +1,13 @@
 """Assembling a ParsedDocument from blocks met in reading order, the same way for every format."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from ingest.normalize import clean_text, is_abstract_heading, is_references_heading, join_lines
 from ingest.records import Metadata, ParsedDocument, Paragraph, Table
+
+T = TypeVar("T")
 
 
 class DocumentBuilder:
@@ -24,6 +29,26 @@ class DocumentBuilder:
         self._section: str | None = None
         self._in_abstract = False
         self.in_references = False
+        self._warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        """Something the reader noticed and could live with; it ends up in the document's warnings."""
+        if message not in self._warnings:
+            self._warnings.append(message)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(self._warnings)
+
+    def field(self, name: str, parse: Callable[[], T], default: T) -> T:
+        """One metadata field, parsed by `parse`. Metadata helpers are heuristics run on whatever
+        a file holds; one that breaks on an odd first page must cost that field, never the
+        document: the field is left unknown and the failure is kept as a warning."""
+        try:
+            return parse()
+        except Exception as exc:  # noqa: BLE001 - any failure of a heuristic, by design
+            self.warn(f"metadata field {name!r} left unknown: {type(exc).__name__}: {exc}")
+            return default
 
     @property
     def section(self) -> str | None:
@@ -107,7 +132,7 @@ class DocumentBuilder:
             tables=tuple(self._tables),
             captions=tuple(self._captions),
             declined=declined,
-            warnings=warnings,
+            warnings=tuple(dict.fromkeys((*warnings, *self._warnings))),
             pages=pages,
             references=tuple(self._references),
         )

@@ -40,3 +40,10 @@ class NoTextLayer(ReadError):
 
     def __init__(self, message: str = "no text layer (scanned?)", *, path: str | None = None) -> None:
         super().__init__(message, stage="pdf", path=path)
+
+
+class EmptyDocument(ReadError):
+    """The file parsed, but holds no text at all (whitespace, or markup around nothing)."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message, stage="parse", path=path)

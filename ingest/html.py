@@ -73,13 +73,14 @@ def _read_page(
     declined: list[tuple[str, str]],
 ) -> ParsedDocument:
     root, metas = page.root, page.metas
-    title = _title(page, reader)
-    authors = _authors(page, reader)
-    journal = reader.journal(page)
+    builder = DocumentBuilder()
+    title = builder.field("title", lambda: _title(page, reader), None)
+    authors = builder.field("authors", lambda: _authors(page, reader), ())
+    journal = builder.field("journal", lambda: reader.journal(page), None)
     body = root.find("body")
     if body is None:
         body = root
-    doi = reader.doi(page) or _doi_link(body)
+    doi = builder.field("doi", lambda: reader.doi(page) or _doi_link(body), None)
     reference_lists = page.all(reader.references_xpath)
     references = [item for el in reference_lists for item in _reference_items(el)]
     for el in [*body.iter(*JUNK_TAGS), *page.all(reader.drop_xpath), *reference_lists]:
@@ -94,7 +95,6 @@ def _read_page(
     if content is None or not _contains(body, content):
         content = _content_root(body)
 
-    builder = DocumentBuilder()
     for item in references:
         builder.reference(item)
     walker = _Walker(builder, content, abstract_el, title, set(page.all(reader.caption_xpath)))
@@ -110,7 +110,9 @@ def _read_page(
         doi=doi,
         authors=authors,
         journal=journal,
-        year=next((y for k in reader.date_meta for y in map(find_year, metas.get(k, ())) if y), None),
+        year=builder.field(
+            "year", lambda: next((y for k in reader.date_meta for y in map(find_year, metas.get(k, ())) if y), None),
+            None),
         abstract=clean_text(abstract) if abstract else None,
     )
     return builder.build(

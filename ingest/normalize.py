@@ -41,11 +41,18 @@ def join_lines(lines: Iterable[str], compounds: AbstractSet[str] = frozenset()) 
             out = out[:-1] + line
         elif out.endswith(_HYPHENS) and not out[:-1].endswith(" "):
             out = out + line  # "Cu-" + "intercalated": a real hyphen, broken at the line end
+        elif out and _wide(out[-1]) and _wide(line[0]):
+            out = out + line  # Chinese and Japanese put no space between words, nor at line ends
         elif out:
             out = f"{out} {line}"
         else:
             out = line
     return out
+
+
+def _wide(ch: str) -> bool:
+    """A character of a script written without spaces: CJK ideographs, kana, full-width forms."""
+    return "　" <= ch <= "鿿" or "豈" <= ch <= "﫿" or "＀" <= ch <= "￯"
 
 
 def _is_compound(before: str, after: str, compounds: AbstractSet[str]) -> bool:

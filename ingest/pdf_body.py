@@ -47,8 +47,12 @@ _BOILERPLATE = re.compile(
 )
 _CAPTION_INSIDE = re.compile(r"\b(fig(ure)?\.?|table)\s*(\d+|[IVX]+)\s*[.:|]", re.IGNORECASE)
 _SMALLER = 0.8  # points under the body size from which text is small print
-SENTENCE_END = (".", "!", "?", ":")
 _FRAGMENT_WORDS = 8  # shorter text that ends no sentence and continues none is a stray piece
+# Characters of a caseless script from which a box is running text: about one line of a Chinese
+# or Japanese paragraph, longer than the headings and figure labels of the theses and slides
+# in corpora/pdfs-extra.
+_CASELESS_PROSE = 20
+SENTENCE_END = (".", "!", "?", ":", "。", "！", "？", "：")  # and the full-width ones
 
 
 class BodyWalker:
@@ -143,10 +147,15 @@ class BodyWalker:
         # A paragraph cut by a column or page break goes on, after a line without a full stop,
         # in lower case or in a box whose first line is not indented ("... compared with the" /
         # "NSC region indicates ..."); glue the halves together.
-        if self.pending and not self.pending.endswith(SENTENCE_END) and (text[:1].islower() or indented is False):
+        # Chinese and Japanese have no lower case: a line that goes on from an unfinished one
+        # continues it (theses set at 1.5 line spacing come out one box per line).
+        caseless_start = bool(text[:1]) and caseless_letters(text[:1]) == 1
+        if self.pending and not self.pending.endswith(SENTENCE_END) and (
+                text[:1].islower() or indented is False or caseless_start):
             self.pending = join_lines([self.pending, text], self.compounds)
             return
-        if len(text.split()) < _FRAGMENT_WORDS and not text.endswith(SENTENCE_END):
+        words = max(len(text.split()), caseless_letters(text) // 2)  # ~2 characters a word
+        if words < _FRAGMENT_WORDS and not text.endswith(SENTENCE_END):
             return  # a piece of a sentence that sub- and superscripts cut off its line ("LE) and peaks (Δ∗")
         self._flush()
         self.pending = text
@@ -253,7 +262,11 @@ def heading_like(text: str, bold: bool, bigger_by: float, lines: int) -> bool:
 
 def is_prose(text: str) -> bool:
     """Running text rather than author lists, table cells, equations or figure labels: enough real
-    words, and a good share of them starting in lower case."""
+    words, and a good share of them starting in lower case. Scripts without case and without
+    spaces between words (Chinese, Japanese, Korean, Thai, Arabic...) count by characters."""
+    caseless = caseless_letters(text)
+    if caseless >= _CASELESS_PROSE and caseless >= 0.5 * sum(ch.isalpha() for ch in text):
+        return True
     words = text.split()
     wordy = [w for w in words if sum(ch.isalpha() for ch in w) >= 3]
     if len(words) < 4 or len(wordy) < 3 or len(wordy) < 0.4 * len(words):
@@ -261,6 +274,11 @@ def is_prose(text: str) -> bool:
     alpha = [w for w in words if w[:1].isalpha()]
     lower = [w for w in alpha if w[:1].islower()]
     return len(lower) >= 0.3 * len(alpha)
+
+
+def caseless_letters(text: str) -> int:
+    """Letters of scripts that have no upper and lower case (Han, kana, Hangul, Arabic, Thai...)."""
+    return sum(ch.isalpha() and not ch.islower() and not ch.isupper() for ch in text)
 
 
 def touching(upper: Block, lower: Block) -> bool:

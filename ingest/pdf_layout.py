@@ -17,18 +17,34 @@ from ingest.normalize import (
     join_lines,
 )
 from ingest.pdf_blocks import Block, Line, PdfContent
-from ingest.pdf_body import CAPTION, SENTENCE_END, BodyWalker, capitalised, heading_like, is_prose, touching
+from ingest.pdf_body import (
+    CAPTION,
+    SENTENCE_END,
+    BodyWalker,
+    capitalised,
+    caseless_letters,
+    heading_like,
+    is_prose,
+    touching,
+)
 from ingest.pdf_front import cover_authors, find_authors
 from ingest.records import Metadata, ParsedDocument
 
 _ABSTRACT_LABEL = re.compile(r"^abstract\b[\s:.\u2014\u2013-]*", re.IGNORECASE)
 _TITLE_NOISE = re.compile(
-    r"doi|https?:|www\.|©|copyright|arxiv|journal|received|accepted|published|typeset|volume|issn|"
-    r"licen[cs]e|downloaded|cite this|preprint|submitted|manuscript|open access|research article",
+    r"doi|https?:|www\.|©|copyright|arxiv|received|accepted|published|typeset|volume|issn|"
+    r"licen[cs]e|downloaded|cite this",
     re.IGNORECASE,
 )
+# Words of journal banners and manuscript stamps ("Journal of Physics: Condensed Matter",
+# "Accepted Manuscript", "Research Article"), which a long title may hold too: "Instructions
+# for the Preparation of a Manuscript for the Journal of the Physical Society of Japan".
+_BANNER_WORDS = re.compile(r"journal|preprint|submitted|manuscript|open access|research article", re.IGNORECASE)
+_BANNER_MAX_WORDS = 6
+# Each label is grouped: an alternation left bare ("©|(c)|copyright") would let "©" alone
+# match with the year group unset.
 _YEAR_LABELS = tuple(
-    re.compile(label + r"[^\n]{0,40}?\b((?:19|20)\d\d)\b", re.IGNORECASE)
+    re.compile(f"(?:{label})" + r"[^\n]{0,40}?\b((?:19|20)\d\d)\b", re.IGNORECASE)
     for label in (r"\bpublished\b", r"\bpublication date\s", r"\baccepted\b", r"©|\(c\)\s|copyright", r"\breceived\b")
 ) + (re.compile(r"\(((?:19|20)\d\d)\)\s*\d+\s*:\s*\d+"),)  # Nature-style footer "(2020) 10:1592"
 _MARGIN_TOP = 0.85  # share of page height above which a box is in the header band
@@ -45,27 +61,43 @@ def build_document(content: PdfContent, *, source_path: str, content_hash: str, 
     first_page = blocks[0].page if blocks else 0
     raw_first = "\n".join(b.text for b in content.pages[first_page]) if content.pages else ""
     running = _running_blocks(blocks, len(content.pages))
-    title, title_blocks = _title(blocks, running, first_page, body_size, content.info)
+    builder = DocumentBuilder()
+    title, title_blocks = builder.field(
+        "title", lambda: _title(blocks, running, first_page, body_size, content.info), (None, set()))
     title = capitalised(title) if title else title
     order = [i for i in range(len(blocks)) if i not in running and i not in title_blocks]
-    abstract = _Abstract.find(blocks, order, first_page, body_size)
-
-    builder = DocumentBuilder()
-    walker = BodyWalker(builder, blocks, body_size)
-    walker.walk(order, abstract.text if abstract else None, abstract.end if abstract else 0)
+    abstract = builder.field("abstract", lambda: _Abstract.find(blocks, order, first_page, body_size), None)
+    try:
+        BodyWalker(builder, blocks, body_size).walk(
+            order, abstract.text if abstract else None, abstract.end if abstract else 0)
+    except Exception as exc:  # noqa: BLE001 - a layout heuristic broke: keep the text, lose the structure
+        builder = _plain(blocks, order, builder, exc)
     for table in (t for page in content.tables for t in page):
         builder.table(table)
     metadata = Metadata(
         title=title,
-        doi=_doi(content, raw_first, first_page),
-        authors=find_authors(blocks, title_blocks) or _cover_authors(blocks, first_page),
-        year=_year(raw_first),
+        doi=builder.field("doi", lambda: _doi(content, raw_first, first_page), None),
+        authors=builder.field(
+            "authors", lambda: find_authors(blocks, title_blocks) or _cover_authors(blocks, first_page), ()),
+        year=builder.field("year", lambda: _year(raw_first), None),
         abstract=abstract.text if abstract else builder.abstract_text(),
     )
     return builder.build(
         source_path=source_path, content_hash=content_hash, format="pdf", reader=reader, metadata=metadata,
         warnings=content.warnings, pages=len(content.pages),
     )
+
+
+def _plain(blocks: list[Block], order: list[int], failed: DocumentBuilder, exc: Exception) -> DocumentBuilder:
+    """Every box a paragraph, in reading order: what is left when the section and paragraph
+    analysis breaks on a layout it was never tuned on. The document keeps all of its text."""
+    builder = DocumentBuilder()
+    for warning in failed.warnings:
+        builder.warn(warning)
+    builder.warn(f"layout analysis failed ({type(exc).__name__}: {exc}); paragraphs are the PDF's text boxes")
+    for i in order:
+        builder.paragraph(join_lines(line.text for line in blocks[i].lines))
+    return builder
 
 
 # --- clearing the page furniture ------------------------------------------------------------------
@@ -75,7 +107,9 @@ def _noise(block: Block) -> bool:
     if not any(ch.isalpha() for ch in text) and len(text) <= 40:
         return True  # page numbers, equation numbers, axis ticks
     if len(block.lines) >= 3 and sum(len(line.text) for line in block.lines) <= 2 * len(block.lines):
-        return True  # text set vertically, one letter per line (the arXiv stamp in the margin)
+        # Text set vertically, one letter per line: the arXiv stamp in the margin; but Chinese
+        # and Japanese are written vertically too (a gazette, a novel), in caseless letters.
+        return caseless_letters(text) < 0.5 * len(block.lines)
     if all(_LINE_NUMBER.match(line.text) for line in block.lines):
         return True  # the line numbers of a manuscript
     return block.size < 4.0  # invisible or microscopic text
@@ -134,8 +168,11 @@ def _title(
     best: tuple[float, list[tuple[int, Line]]] | None = None
     for size, run in _same_size_runs(blocks, page):
         text = join_lines(line.text for _, line in run)
-        if len(text.split()) < 3 or not 10 <= len(text) <= 400 or _TITLE_NOISE.search(text):
+        words = max(len(text.split()), caseless_letters(text) // 2)  # Chinese and Japanese: ~2 characters a word
+        if words < 3 or not 10 <= len(text) <= 400 or _TITLE_NOISE.search(text):
             continue  # "Chemical Science", "EDGE ARTICLE", journal lines and URLs are not titles
+        if words <= _BANNER_MAX_WORDS and _BANNER_WORDS.search(text):
+            continue
         if size >= body_size and (best is None or size > best[0] + 0.2):
             best = (size, run)
     if best is not None:

@@ -55,7 +55,8 @@ def read_text(data: bytes, *, source_path: str, content_hash: str) -> ParsedDocu
         else:
             builder.paragraph(paragraph)
 
-    metadata = Metadata(title=title, doi=find_doi(text[:_DOI_SEARCH_CHARS]), abstract=abstract)
+    doi = builder.field("doi", lambda: find_doi(text[:_DOI_SEARCH_CHARS]), None)
+    metadata = Metadata(title=title, doi=doi, abstract=abstract)
     return builder.build(
         source_path=source_path, content_hash=content_hash, format="text", reader=READER, metadata=metadata
     )

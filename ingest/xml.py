@@ -162,10 +162,12 @@ def _read_elsevier(root: etree._Element, index: Index, builder: DocumentBuilder)
         return xml_text(el) if el is not None else None
 
     head_titles = [t for t in index.all("title") if localname(t.getparent()) == "head"]
-    title = core("title") or (xml_text(head_titles[0]) if head_titles else None)
+    title = builder.field("title", lambda: core("title") or (xml_text(head_titles[0]) if head_titles else None), None)
     doi_el = index.first("doi")
-    doi = clean_doi(core("doi") or core("identifier") or (xml_text(doi_el) if doi_el is not None else None))
-    creators = [_flip(xml_text(c)) for c in coredata if localname(c) == "creator"] if coredata is not None else []
+    doi = builder.field("doi", lambda: clean_doi(
+        core("doi") or core("identifier") or (xml_text(doi_el) if doi_el is not None else None)), None)
+    creators = builder.field("authors", lambda: tuple(
+        _flip(xml_text(c)) for c in coredata if localname(c) == "creator") if coredata is not None else (), ())
     abstract = _abstract([a for a in index.all("abstract") if localname(a.getparent()) == "head"])
     if abstract:
         builder.paragraph(abstract, "abstract")
@@ -175,8 +177,9 @@ def _read_elsevier(root: etree._Element, index: Index, builder: DocumentBuilder)
     article = next((a for a in index.all("article") if index.within(a, root)), root)
     add_floats(article, index, builder)
     return Metadata(
-        title=title, doi=doi, authors=tuple(creators), journal=core("publicationname"),
-        year=find_year(core("coverdate") or core("coverdisplaydate")), abstract=abstract,
+        title=title, doi=doi, authors=creators, journal=builder.field("journal", lambda: core("publicationname"), None),
+        year=builder.field("year", lambda: find_year(core("coverdate") or core("coverdisplaydate")), None),
+        abstract=abstract,
     )
 
 
@@ -198,16 +201,7 @@ def _read_jats(root: etree._Element, index: Index, builder: DocumentBuilder) -> 
 
     title_el = index.first_within(scope, "article-title")
     doi_el = next((a for a in index.descendants(scope, "article-id") if a.get("pub-id-type") == "doi"), None)
-    authors = []
-    for contrib in index.descendants(scope, "contrib"):
-        if contrib.get("contrib-type", "author") != "author":
-            continue
-        name = first_child(contrib, "name")
-        if name is not None:
-            surname, given = first_child(name, "surname"), first_child(name, "given-names")
-            authors.append(_person(xml_text(surname) if surname is not None else "", xml_text(given) if given is not None else ""))
-        elif first_child(contrib, "string-name") is not None:
-            authors.append(xml_text(first_child(contrib, "string-name")))
+    authors = builder.field("authors", lambda: _jats_authors(index, scope), ())
     journal_el = index.first_within(article, "journal-title")
     abstract = _abstract(index.descendants(scope, "abstract"))
     if abstract:
@@ -218,13 +212,28 @@ def _read_jats(root: etree._Element, index: Index, builder: DocumentBuilder) -> 
             walk_body(el, builder)
     add_floats(article, index, builder)
     return Metadata(
-        title=xml_text(title_el, skip={"xref", "fn"}) if title_el is not None else None,
-        doi=clean_doi(xml_text(doi_el)) if doi_el is not None else None,
-        authors=tuple(a for a in authors if a),
-        journal=xml_text(journal_el) if journal_el is not None else None,
-        year=_jats_year(index.descendants(scope, "pub-date")),
+        title=builder.field(
+            "title", lambda: xml_text(title_el, skip={"xref", "fn"}) if title_el is not None else None, None),
+        doi=builder.field("doi", lambda: clean_doi(xml_text(doi_el)) if doi_el is not None else None, None),
+        authors=authors,
+        journal=builder.field("journal", lambda: xml_text(journal_el) if journal_el is not None else None, None),
+        year=builder.field("year", lambda: _jats_year(index.descendants(scope, "pub-date")), None),
         abstract=abstract,
     )
+
+
+def _jats_authors(index: Index, scope: etree._Element) -> tuple[str, ...]:
+    authors = []
+    for contrib in index.descendants(scope, "contrib"):
+        if contrib.get("contrib-type", "author") != "author":
+            continue
+        name = first_child(contrib, "name")
+        if name is not None:
+            surname, given = first_child(name, "surname"), first_child(name, "given-names")
+            authors.append(_person(xml_text(surname) if surname is not None else "", xml_text(given) if given is not None else ""))
+        elif first_child(contrib, "string-name") is not None:
+            authors.append(xml_text(first_child(contrib, "string-name")))
+    return tuple(a for a in authors if a)
 
 
 def _jats_year(dates: list[etree._Element]) -> int | None:
@@ -252,11 +261,7 @@ def _read_uspto(root: etree._Element, index: Index, builder: DocumentBuilder) ->
     title_el = index.first("invention-title")
     pub = index.first("publication-reference")
     date = index.first_within(pub, "date") if pub is not None else None
-    authors = []
-    for person in index.all("inventor", "applicant", "us-applicant"):
-        last, first = index.first_within(person, "last-name"), index.first_within(person, "first-name")
-        if last is not None:
-            authors.append(_person(xml_text(last), xml_text(first) if first is not None else ""))
+    authors = builder.field("authors", lambda: _uspto_people(index), ())
     abstract = _abstract(index.all("abstract"))
     if abstract:
         builder.paragraph(abstract, "abstract")
@@ -270,11 +275,20 @@ def _read_uspto(root: etree._Element, index: Index, builder: DocumentBuilder) ->
             builder.paragraph(xml_text(claim, skip=_FLOATS))
     add_floats(root, index, builder)
     return Metadata(
-        title=xml_text(title_el) if title_el is not None else None,
-        authors=tuple(dict.fromkeys(a for a in authors if a)),
-        year=find_year(xml_text(date)) if date is not None else None,
+        title=builder.field("title", lambda: xml_text(title_el) if title_el is not None else None, None),
+        authors=authors,
+        year=builder.field("year", lambda: find_year(xml_text(date)) if date is not None else None, None),
         abstract=abstract,
     )
+
+
+def _uspto_people(index: Index) -> tuple[str, ...]:
+    authors = []
+    for person in index.all("inventor", "applicant", "us-applicant"):
+        last, first = index.first_within(person, "last-name"), index.first_within(person, "first-name")
+        if last is not None:
+            authors.append(_person(xml_text(last), xml_text(first) if first is not None else ""))
+    return tuple(dict.fromkeys(a for a in authors if a))
 
 
 # --- anything else ----------------------------------------------------------------------------------
@@ -283,17 +297,18 @@ def _read_generic(root: etree._Element, index: Index, builder: DocumentBuilder) 
     title_el = index.first("article-title")
     if title_el is None:
         title_el = index.first("title")
-    doi = next((clean_doi(xml_text(d)) for d in index.all("doi", "identifier", "article-id")
-                if clean_doi(xml_text(d))), None)
+    doi = builder.field("doi", lambda: next((clean_doi(xml_text(d)) for d in index.all("doi", "identifier", "article-id")
+                                             if clean_doi(xml_text(d))), None), None)
     abstract = _abstract(index.all("abstract"))
     if abstract:
         builder.paragraph(abstract, "abstract")
     body = index.first("body")
     walk_body(body if body is not None else root, builder)
     add_floats(root, index, builder)
+    date_el = index.first("date")
     return Metadata(
-        title=xml_text(title_el) if title_el is not None else None, doi=doi,
-        year=find_year(xml_text(index.first("date"))) if index.first("date") is not None else None,
+        title=builder.field("title", lambda: xml_text(title_el) if title_el is not None else None, None), doi=doi,
+        year=builder.field("year", lambda: find_year(xml_text(date_el)) if date_el is not None else None, None),
         abstract=abstract,
     )
 

@@ -14,10 +14,11 @@ _SPACED = frozenset(
      "tr", "list-item", "li", "item", "br", "heading", "claim-text", "def-item", "term", "def", "aff",
      "given-names", "surname", "given-name", "mtd", "mtr", "display", "disp-formula"}
 )
-# Never text: TeX twins of MathML, image references, screen-reader duplicates of labels.
+# Never text: TeX twins of MathML, image references, screen-reader duplicates of labels, and
+# HTML's script and style elements where a publisher's XML embeds them.
 _NEVER_TEXT = frozenset(
     {"tex-math", "inline-graphic", "graphic", "alt-text", "float-anchor", "annotation", "annotation-xml",
-     "object", "img", "link", "ucs-locator"}
+     "object", "img", "link", "ucs-locator", "script", "style", "noscript"}
 )
 
 

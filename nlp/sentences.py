@@ -24,6 +24,10 @@ _OPENERS = frozenset(
     "Using Based Compared Similarly Additionally Consequently Interestingly Notably In On "
     "Figure Fig Table Further Meanwhile Nevertheless Overall One Two Three No Other Some Most".split()
 )
+# A "sentence" longer than this is a run of text without boundaries (a table dumped as text, a
+# file without punctuation): it is cut into pieces this long so every later stage works on
+# bounded input. The longest sentences of the SOFC-Exp full texts are about 1,300 characters.
+MAX_SENTENCE_CHARS = 3_000
 _CANDIDATE = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9α-ωΑ-Ω])|\n\s*\n")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 _NEXT_WORD = re.compile(r"\s+[\"'(\[]?([^\s.,;:]+)(\.?)")
@@ -75,5 +79,22 @@ def _push(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = _cut(text, start, start + MAX_SENTENCE_CHARS)
+        _push(text, start, cut, spans)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append((start, end))
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where to cut an over-long run: after the last '; ' or ', ' in its second half, else at
+    the last space there, else (no space at all) at the limit itself."""
+    half = start + (limit - start) // 2
+    clause = max(text.rfind("; ", half, limit), text.rfind(", ", half, limit))
+    if clause >= 0:
+        return clause + 1
+    space = max(text.rfind(" ", half, limit), text.rfind("\n", half, limit))
+    return space if space > start else limit

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +15,13 @@ from click.testing import CliRunner
 from fpdf import FPDF
 
 from ingest import ReadError, TooLarge, UnsupportedFormat, read_document
-from ingest.errors import TooComplex
+from ingest.errors import EmptyDocument, TooComplex
 from ingest.limits import Limits
+from ingest.pdf_guard import check_inflation
 from mattermine.cli import main
+from nlp.pipeline import annotate
+from nlp.registry import create
+from nlp.sentences import MAX_SENTENCE_CHARS
 from tests.conftest import need_corpus
 
 HANG_GUARD_S = 10.0
@@ -143,3 +148,61 @@ def test_extract_job_writes_one_failure_record_per_broken_file(home: Path, tmp_p
         "truncated.pdf": "pdf", "random.pdf": "pdf", "empty.txt": "open", "huge.html": "limits",
         "deep.html": "limits"}
     assert "over the limit" in records["huge.html"]["error"]
+
+
+def _one_page_pdf(contents_dict: bytes, stream: bytes) -> bytes:
+    """A minimal PDF whose single page draws `stream` (with the given stream dictionary)."""
+    return (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+            b"2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+            b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>\nendobj\n"
+            b"4 0 obj\n" + contents_dict + b"\nstream\n" + stream + b"\nendstream\nendobj\n"
+            b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_flate_bomb_is_refused_before_any_engine_inflates_it(tmp_path: Path, layers: int) -> None:
+    # 200 MB of page content in a 0.2 MB file (a second Flate layer: 0.8 kB); a reader that
+    # inflated it held a worker for the whole job time limit.
+    stream = zlib.compress(b"BT /F1 12 Tf (x) Tj ET " * 8_700_000, 9)
+    filters = b"/FlateDecode"
+    for _ in range(layers - 1):
+        stream, filters = zlib.compress(stream, 9), filters + b" /FlateDecode"
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_one_page_pdf(b"<< /Length %d /Filter [%s] >>" % (len(stream), filters), stream))
+    error = read_fails(path)
+    assert isinstance(error, TooComplex) and "compression bomb" in error.message
+
+
+def test_journal_pdfs_are_well_inside_the_inflation_budget() -> None:
+    folder = need_corpus("pdfs")
+    for path in sorted(folder.glob("*.pdf")):
+        data = path.read_bytes()
+        assert check_inflation(data, Limits()) < 10 * len(data), path.name
+
+
+def test_whitespace_only_markup_is_a_failure_not_an_empty_paper(tmp_path: Path) -> None:
+    for name, body in [("blank.html", "<html><body>  \n\n </body></html>"), ("blank.txt", " \n\t\n  \n"),
+                       ("blank.xml", "<article><front/><body><p>  </p></body></article>")]:
+        path = tmp_path / name
+        path.write_text(body)
+        error = read_fails(path)
+        assert isinstance(error, EmptyDocument) and error.stage == "parse", name
+
+
+def test_script_inside_a_jats_title_is_not_title_text(tmp_path: Path) -> None:
+    path = tmp_path / "article.xml"
+    path.write_text("<article><front><article-meta><title-group><article-title>Band gaps <script>alert(1)</script>"
+                    "of rutile</article-title></title-group></article-meta></front>"
+                    "<body><p>Rutile has a band gap of 3.0 eV.</p></body></article>")
+    assert read_document(path).metadata.title == "Band gaps of rutile"
+
+
+def test_text_without_sentence_boundaries_is_annotated_in_bounded_chunks(tmp_path: Path) -> None:
+    # Over spaCy's 1,000,000-character limit in one run without a full stop: it used to fail
+    # in the nlp stage and lose the document.
+    path = tmp_path / "dump.txt"
+    path.write_text("Measurements\n\n" + "the band gap of rutile tio2 is 3.0 ev " * 30_000)
+    doc = read_document(path)
+    (annotated,) = annotate([doc], create("ner.rules.v1"))
+    assert len(annotated.sentences) > 300
+    assert max(len(s.text) for s in annotated.sentences) <= MAX_SENTENCE_CHARS
