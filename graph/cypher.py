@@ -48,6 +48,8 @@ MERGE (el:Element {symbol: row.element})
 MERGE (m)-[:CONTAINS]->(el)
 """
 
+# A fact a curator corrected (extracted_material set) keeps its corrected material and property
+# when its document is extracted again (--force): only new or uncorrected facts get these edges.
 MERGE_MEASUREMENTS = """
 UNWIND $rows AS row
 MATCH (mat:Material {key: row.material})
@@ -60,10 +62,12 @@ ON CREATE SET ms.value = row.value, ms.unit = row.unit, ms.text = row.text, ms.l
     ms.method = row.method, ms.confidence = row.confidence, ms.si_value = row.si_value,
     ms.si_unit = row.si_unit, ms.phase = row.phase, ms.descriptors = row.descriptors,
     ms.characterization = row.characterization
-MERGE (mat)-[:HAS_MEASUREMENT]->(ms)
-MERGE (ms)-[:OF]->(p)
 MERGE (ms)-[:STATED_IN]->(s)
 MERGE (ms)-[:REPORTED_IN]->(d)
+WITH mat, p, ms
+WHERE ms.extracted_material IS NULL
+MERGE (mat)-[:HAS_MEASUREMENT]->(ms)
+MERGE (ms)-[:OF]->(p)
 """
 
 # Synthesis recipes: (:Material)-[:SYNTHESIZED_BY]->(:Synthesis)-[:USES]->(:Material) and
@@ -177,13 +181,17 @@ DEMO_QUERIES = [
 
 # `mattermine facts`: every property fact with its document, material, value and sentence.
 # Filters are parameters; a null filter matches everything.
+# Curators' decisions are honoured: a rejected fact is left out, a corrected one shows its corrected
+# value, unit, material and property (a correction rewrites the fact in place, see CORRECT_FACT).
 LIST_FACTS = """
 MATCH (m:Material)-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(p:Property),
       (x)-[:STATED_IN]->(s:Sentence), (x)-[:REPORTED_IN]->(d:Document)
 WHERE ($property IS NULL OR p.key = $property) AND ($material IS NULL OR m.key = $material)
+  AND coalesce(x.review, '') <> 'rejected'
 RETURN d.path AS path, d.doi AS doi, x.material_text AS material, m.key AS material_key,
        p.key AS property, x.value AS value, x.unit AS unit, x.si_value AS si_value, x.si_unit AS si_unit,
-       x.phase AS phase, x.method AS method, x.confidence AS confidence, s.text AS sentence
+       x.phase AS phase, x.method AS method, x.confidence AS confidence, s.text AS sentence,
+       x.review AS review, x.reviewed_by AS reviewer, x.reviewed_at AS reviewed_at, x.id AS id
 ORDER BY property, material_key, value, path
 """
 
@@ -298,10 +306,10 @@ SET op.type = row.type, op.text = row.text, op.temperature = row.temperature, op
 MERGE (sy)-[:HAS_STEP {order: row.order}]->(op)
 """
 # Dataset assembly. A null $source matches every source; extracted facts carry no source and
-# answer to "extracted".
+# answer to "extracted". Facts a curator rejected are left out.
 CAUSAL_PROPERTY_VALUES = """
 MATCH (m:Material)-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(p:Property {key: $property})
-WHERE $source IS NULL OR coalesce(x.source, 'extracted') = $source
+WHERE ($source IS NULL OR coalesce(x.source, 'extracted') = $source) AND coalesce(x.review, '') <> 'rejected'
 RETURN m.key AS material, x.value AS value, x.unit AS unit, x.si_value AS si_value, x.si_unit AS si_unit
 """
 CAUSAL_CO_MENTIONS = """
@@ -360,6 +368,178 @@ LIST_CAUSAL_ANALYSES = """
 MATCH (c:CausalAnalysis)
 RETURN c.id AS id, c.name AS name, c.algorithm AS algorithm, c.n AS n, c.data_hash AS data_hash
 ORDER BY name, algorithm
+"""
+
+# -- curator's workbench (issue 15): `mattermine serve` pages and review decisions ----------------
+# Search by what a curator types: $key/$property are the normalised keys (nlp.keys), $text the
+# lower-cased text for names and aliases.
+SEARCH_MATERIALS = """
+MATCH (m:Material)
+WHERE m.key = $key OR toLower(m.key) CONTAINS $text
+   OR any(a IN coalesce(m.aliases, []) WHERE toLower(a) CONTAINS $text)
+OPTIONAL MATCH (m)-[:HAS_MEASUREMENT]->(x:Measurement)
+WITH m, count(x) AS facts
+RETURN m.key AS key, m.formula AS formula, m.aliases AS aliases, facts,
+       CASE WHEN m.key = $key THEN 0 ELSE 1 END AS exact
+ORDER BY exact, facts DESC, key LIMIT $limit
+"""
+SEARCH_PROPERTIES = """
+MATCH (p:Property)
+WHERE p.key = $property OR toLower(p.key) CONTAINS $text
+   OR any(a IN coalesce(p.aliases, []) WHERE toLower(a) CONTAINS $text)
+OPTIONAL MATCH (x:Measurement)-[:OF]->(p)
+WITH p, count(x) AS facts
+RETURN p.key AS key, p.aliases AS aliases, facts, CASE WHEN p.key = $property THEN 0 ELSE 1 END AS exact
+ORDER BY exact, facts DESC, key LIMIT $limit
+"""
+SEARCH_APPLICATIONS = """
+MATCH (a:Application)
+WHERE toLower(a.key) CONTAINS $text OR any(x IN coalesce(a.aliases, []) WHERE toLower(x) CONTAINS $text)
+OPTIONAL MATCH (a)-[c:CO_MENTIONED]-(:Material)
+WITH a, count(c) AS materials
+RETURN a.key AS key, materials ORDER BY materials DESC, key LIMIT $limit
+"""
+MATERIAL = """
+MATCH (m:Material {key: $key})
+OPTIONAL MATCH (m)-[:CONTAINS]->(el:Element)
+RETURN m.key AS key, m.formula AS formula, m.aliases AS aliases, collect(el.symbol) AS elements
+"""
+# Facts with everything a page or a training export shows; rejected ones too (marked). Null
+# filters match everything.
+FACT_DETAILS = """
+MATCH (m:Material)-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(p:Property)
+WHERE ($id IS NULL OR x.id = $id) AND ($material IS NULL OR m.key = $material)
+  AND ($property IS NULL OR p.key = $property) AND (NOT $reviewed OR x.review IS NOT NULL)
+OPTIONAL MATCH (x)-[:STATED_IN]->(s:Sentence)
+OPTIONAL MATCH (x)-[:REPORTED_IN]->(d:Document)
+RETURN x.id AS id, m.key AS material_key, x.material_text AS material, p.key AS property,
+       x.value AS value, x.unit AS unit, x.text AS text, x.si_value AS si_value, x.si_unit AS si_unit,
+       x.phase AS phase, x.method AS method, x.confidence AS confidence, x.source AS source,
+       x.review AS review, x.reviewed_by AS reviewer, x.reviewed_at AS reviewed_at,
+       x.extracted_material AS extracted_material, x.extracted_material_text AS extracted_material_text,
+       x.extracted_property AS extracted_property, x.extracted_value AS extracted_value,
+       x.extracted_unit AS extracted_unit,
+       s.id AS sentence_id, s.text AS sentence, d.id AS doc, d.title AS title, d.doi AS doi,
+       d.path AS path, d.year AS year
+ORDER BY property, material_key, value, id LIMIT $limit
+"""
+SENTENCE_MENTIONS = """
+UNWIND $ids AS sid
+MATCH (s:Sentence {id: sid})-[r:MENTIONS]->(e:Entity)
+RETURN s.id AS sentence, e.uid AS uid, r.start AS start, r.end AS end
+ORDER BY sentence, start
+"""
+MATERIAL_SYNTHESES = """
+MATCH (m:Material {key: $key})-[r:SYNTHESIZED_BY]->(sy:Synthesis)
+OPTIONAL MATCH (sy)-[:REPORTED_IN]->(d:Document)
+RETURN sy.id AS id, sy.method AS method, sy.source AS source, sy.doi AS source_doi, r.text AS text,
+       d.title AS title, d.doi AS doi, d.path AS path
+ORDER BY id LIMIT $limit
+"""
+MATERIAL_APPLICATIONS = """
+MATCH (m:Material {key: $key})-[c:CO_MENTIONED]-(a:Application)
+RETURN a.key AS application, c.documents AS documents, c.sentences AS sentences
+ORDER BY documents DESC, sentences DESC, application LIMIT $limit
+"""
+MATERIAL_PREDICTIONS = """
+MATCH (m:Material {key: $key})-[p:PREDICTED_FOR]->(a:Application)
+RETURN a.key AS application, p.model AS model, p.score AS score, p.rank AS rank
+ORDER BY model, rank
+"""
+# The neighbourhood drawing: entities most co-mentioned with the material, then the properties it
+# has facts for.
+MATERIAL_CO_MENTIONS = """
+MATCH (m:Material {key: $key})-[c:CO_MENTIONED]-(e:Entity)
+RETURN e.key AS key, labels(e) AS labels, e.aliases AS aliases, c.documents AS documents,
+       c.sentences AS sentences
+ORDER BY documents DESC, sentences DESC, key LIMIT $limit
+"""
+MATERIAL_PROPERTIES = """
+MATCH (m:Material {key: $key})-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(p:Property)
+WHERE coalesce(x.review, '') <> 'rejected'
+RETURN p.key AS key, count(x) AS facts ORDER BY facts DESC, key
+"""
+APPLICATION_MATERIALS = """
+MATCH (m:Material)-[c:CO_MENTIONED]-(a:Application {key: $key})
+RETURN m.key AS key, m.formula AS formula, c.documents AS documents, c.sentences AS sentences
+ORDER BY documents DESC, sentences DESC, key LIMIT $limit
+"""
+APPLICATION_PREDICTIONS = """
+MATCH (m:Material)-[p:PREDICTED_FOR]->(a:Application {key: $key})
+RETURN m.key AS key, m.formula AS formula, p.model AS model, p.score AS score, p.rank AS rank
+ORDER BY model, rank LIMIT $limit
+"""
+CAUSAL_ANALYSES_WITH_SPECS = """
+MATCH (c:CausalAnalysis)
+RETURN c.id AS id, c.name AS name, c.algorithm AS algorithm, c.n AS n, c.spec AS spec
+ORDER BY name, algorithm
+"""
+# Whether a material is a row of an analysis: it has a value of the property (from the source)...
+MATERIAL_PROPERTY_COUNT = """
+MATCH (m:Material {key: $key})-[:HAS_MEASUREMENT]->(x:Measurement)-[:OF]->(:Property {key: $property})
+WHERE ($source IS NULL OR coalesce(x.source, 'extracted') = $source) AND coalesce(x.review, '') <> 'rejected'
+RETURN count(x) AS n
+"""
+# ... or, for a recipe analysis, is the target of a recipe from its source.
+MATERIAL_RECIPE_COUNT = """
+MATCH (m:Material {key: $key})-[:SYNTHESIZED_BY]->(sy:Synthesis)
+WHERE $source IS NULL OR sy.source = $source
+RETURN count(sy) AS n
+"""
+
+# Reviews. A decision is a Review node (who, when, what) linked to its fact, and the newest one is
+# applied to the fact itself, so every query, `facts` and `graph export` see it without a join.
+# $review is a fresh id per decision: re-sending the same decision changes nothing.
+REVIEW_FACT = """
+MATCH (x:Measurement {id: $id})
+MERGE (r:Review {id: $review})
+ON CREATE SET r.measurement = $id, r.decision = $decision, r.reviewer = $reviewer, r.time = $time,
+    r.note = $note
+MERGE (r)-[:REVIEWS]->(x)
+SET x.review = $decision, x.reviewed_by = $reviewer, x.reviewed_at = $time
+RETURN x.id AS id
+"""
+# A correction rewrites the fact in place and moves its HAS_MEASUREMENT/OF edges to the corrected
+# material and property; the first correction keeps what extraction found in extracted_*. One
+# statement, so FalkorDB (no transactions) applies all of it or nothing.
+CORRECT_FACT = """
+MATCH (m0:Material)-[has:HAS_MEASUREMENT]->(x:Measurement {id: $id})-[of:OF]->(p0:Property)
+WITH m0, has, x, of, p0, x.extracted_material IS NULL AS first
+SET x.extracted_material = CASE WHEN first THEN m0.key ELSE x.extracted_material END,
+    x.extracted_material_text = CASE WHEN first THEN x.material_text ELSE x.extracted_material_text END,
+    x.extracted_property = CASE WHEN first THEN p0.key ELSE x.extracted_property END,
+    x.extracted_value = CASE WHEN first THEN x.value ELSE x.extracted_value END,
+    x.extracted_unit = CASE WHEN first THEN x.unit ELSE x.extracted_unit END
+SET x.value = $value, x.unit = $unit, x.si_value = $si_value, x.si_unit = $si_unit,
+    x.material_text = $material_text, x.review = 'corrected', x.reviewed_by = $reviewer,
+    x.reviewed_at = $time
+DELETE has, of
+MERGE (m:Material {key: $material})
+ON CREATE SET m:Entity, m.uid = $material_uid, m.aliases = [], m.formula = $formula
+MERGE (p:Property {key: $property})
+ON CREATE SET p:Entity, p.uid = $property_uid, p.aliases = []
+MERGE (m)-[:HAS_MEASUREMENT]->(x)
+MERGE (x)-[:OF]->(p)
+MERGE (r:Review {id: $review})
+ON CREATE SET r.measurement = $id, r.decision = 'corrected', r.reviewer = $reviewer, r.time = $time,
+    r.note = $note, r.value = $value, r.unit = $unit, r.material = $material,
+    r.material_text = $material_text, r.property = $property
+MERGE (r)-[:REVIEWS]->(x)
+RETURN x.id AS id
+"""
+REVIEW_HISTORY = """
+MATCH (r:Review)-[:REVIEWS]->(x:Measurement {id: $id})
+RETURN r.id AS id, r.decision AS decision, r.reviewer AS reviewer, r.time AS time, r.note AS note,
+       r.value AS value, r.unit AS unit, r.material AS material, r.property AS property
+ORDER BY time DESC, id
+"""
+RECENT_REVIEWS = """
+MATCH (r:Review)-[:REVIEWS]->(x:Measurement)
+OPTIONAL MATCH (m:Material)-[:HAS_MEASUREMENT]->(x)
+RETURN r.id AS id, x.id AS fact, m.key AS material_key, r.decision AS decision, r.reviewer AS reviewer,
+       r.time AS time, r.note AS note, r.value AS value, r.unit AS unit, r.material AS material,
+       r.property AS property
+ORDER BY time DESC, id LIMIT $limit
 """
 
 FALKORDB_INDEXES = "CALL db.indexes()"

@@ -6,8 +6,10 @@ from typing import Any
 from graph import cypher
 from graph.store import GraphStore
 
+# review, reviewer, reviewed_at: the newest curator decision (`mattermine serve --review`); rejected
+# facts are not listed and corrected ones show the corrected values.
 FACT_COLUMNS = ["path", "doi", "material", "material_key", "property", "value", "unit", "si_value", "si_unit",
-                "phase", "method", "confidence", "sentence"]
+                "phase", "method", "confidence", "sentence", "review", "reviewer", "reviewed_at", "id"]
 
 
 def list_facts(store: GraphStore, prop: str | None = None, material: str | None = None) -> list[dict[str, Any]]:

@@ -21,6 +21,8 @@ from user strings; every value travels as a parameter.
     (:Synthesis {source, doi})-[:FROM_SOURCE]->(:Source)                 (causal: text-mined recipes)
     (:CausalAnalysis {id, algorithm, ...})-[:INCLUDES]->(:Variable {key})
       -[:CAUSAL_EDGE {analysis, kind, mark, frequency}]->(:Variable)    (causal: discovered edges)
+    (:Review {id, decision, reviewer, time, note, value, unit, material, property})
+      -[:REVIEWS]->(:Measurement {review, reviewed_by, reviewed_at, extracted_*})   (curation)
 
 Every entity node carries its own label plus `:Entity`, with `uid` = "<Label>:<key>", so that
 relationships between entities of any type are written with one label-free query.
@@ -52,9 +54,11 @@ OPERATION = "Operation"
 SOURCE = "Source"  # an external table or dataset linked into the graph (`mattermine link`)
 CAUSAL_ANALYSIS = "CausalAnalysis"
 VARIABLE = "Variable"  # a column of a causal dataset, shared by every analysis that uses it
+# -- curation (issue 15): one node per curator decision on a fact, newest applied to the fact -----
+REVIEW = "Review"
 
 NODE_LABELS: tuple[str, ...] = (DOCUMENT, SENTENCE, ELEMENT, MEASUREMENT, ENTITY, *ENTITY_LABELS.values(),
-                                SYNTHESIS, OPERATION, SOURCE, CAUSAL_ANALYSIS, VARIABLE)
+                                SYNTHESIS, OPERATION, SOURCE, CAUSAL_ANALYSIS, VARIABLE, REVIEW)
 
 REL_TYPES: tuple[str, ...] = (
     "HAS_SENTENCE",
@@ -73,6 +77,7 @@ REL_TYPES: tuple[str, ...] = (
     "FROM_SOURCE",  # causal: a linked measurement or recipe -> its Source
     "INCLUDES",  # causal: CausalAnalysis -> Variable
     "CAUSAL_EDGE",  # causal: Variable -> Variable, one per analysis
+    "REVIEWS",  # curation: Review -> Measurement
 )
 
 
@@ -98,6 +103,7 @@ KEYS: tuple[Key, ...] = (
     Key(SOURCE, "id"),
     Key(CAUSAL_ANALYSIS, "id"),
     Key(VARIABLE, "key"),
+    Key(REVIEW, "id"),
 )
 
 
