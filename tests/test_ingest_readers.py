@@ -142,3 +142,17 @@ def test_parse_command_reports_an_unreadable_file_in_one_line(tmp_path: Path) ->
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "broken PDF" in result.output and "stage: pdf" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_parse_command_reports_a_reader_bug_in_one_line_not_a_traceback(tmp_path: Path, monkeypatch) -> None:
+    import ingest
+
+    def buggy(*args: object, **kwargs: object) -> None:
+        raise TypeError("int() argument must be a string, not 'NoneType'")
+
+    monkeypatch.setattr(ingest, "read_document", buggy)
+    path = write(tmp_path, "paper.txt", PROSE)
+    result = CliRunner().invoke(main, ["parse", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith("Error: ") and "TypeError: int() argument" in result.output
+    assert len(result.output.strip().splitlines()) == 1
