@@ -1,10 +1,62 @@
-"""What the PDF reader extracts from pdfminer: text boxes and their lines, with font size and weight."""
+"""What the PDF reader extracts from a page: text boxes and their lines, with font size and weight.
+
+Glyph, TextLine and TextBox are the page as a PDF engine lays it out (pdfminer.six's layout
+analysis, or ingest.pdf_group's on pdfium's characters); Line and Block are what the layout
+heuristics read, made from them by ingest.pdf_page the same way for every engine.
+"""
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 from ingest.records import Table
+
+
+class Glyph(NamedTuple):
+    """One character on the page, or a space the layout analysis put between two words
+    (`real` false: no box, no font)."""
+
+    text: str  # glyph fixes applied (ingest.pdf_glyphs.fix_glyph)
+    raw: str  # as the engine mapped it to Unicode
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float  # font size in points; 0 for an inserted space
+    font: str  # the font's base name, subset prefix and all
+    real: bool = True
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """Characters that share a baseline, left to right, with the spaces between words."""
+
+    glyphs: tuple[Glyph, ...]
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @cached_property
+    def text(self) -> str:
+        return "".join([g.raw for g in self.glyphs])
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """Lines set close together, top to bottom: a paragraph, a caption, a table cell."""
+
+    lines: tuple[TextLine, ...]
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
 
 
 @dataclass(frozen=True)
@@ -21,7 +73,7 @@ class Line:
 
 @dataclass(frozen=True)
 class Block:
-    """One pdfminer text box: lines that belong together, in reading order on its page."""
+    """One text box: lines that belong together, in reading order on its page."""
 
     page: int
     lines: tuple[Line, ...]
@@ -32,11 +84,12 @@ class Block:
     page_width: float
     page_height: float
 
-    @property
+    # Cached: the layout heuristics ask for a block's text and size many times over.
+    @cached_property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
-    @property
+    @cached_property
     def size(self) -> float:
         weighted = [line.size for line in self.lines for _ in range(max(1, len(line.text)))]
         return statistics.median(weighted) if weighted else 0.0

@@ -1,16 +1,22 @@
-"""Glyphs pdfminer cannot map to Unicode by itself, for fonts seen in real journal PDFs.
+"""Glyphs the PDF engines cannot map to Unicode by themselves, for fonts seen in real journal PDFs.
 
 Every table here is tied to named fonts and was checked against the papers in the test corpus;
-a glyph that still has no mapping comes out as U+FFFD, never as pdfminer's "(cid:N)".
+a glyph that still has no mapping comes out as U+FFFD, never as pdfminer's "(cid:N)". pdfium
+maps these fonts as pdfminer does, except the cmsy slot names, which it cannot see:
+ingest.pdf_fonts reads them from the file for it.
 """
 from __future__ import annotations
 
 import re
+import struct
+import zlib
 from typing import Any
 
+from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdffont import PDFFont
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import dict_value, list_value, resolve1
+from pdfminer.psexceptions import PSException
 from pdfminer.psparser import PSLiteral
 
 # Glyphs the Advent fonts used by RSC and APS put in the private-use area instead of the ligatures.
@@ -37,6 +43,13 @@ _CMSY = dict(enumerate(
 ))
 _SLOT_NAME = re.compile(r"^C(\d{1,3})$")
 _CID = re.compile(r"^\(cid:\d+\)$")
+
+# pdfminer reports malformed files through its own exceptions, but also through whatever a
+# half-parsed object happens to raise; every one of them means "this PDF is broken".
+PDFMINER_FAILURES: tuple[type[BaseException], ...] = (
+    PDFException, PSException, ValueError, KeyError, TypeError, IndexError, AttributeError,
+    AssertionError, struct.error, zlib.error, RecursionError, OverflowError, NotImplementedError,
+)
 
 
 def base_font(fontname: str) -> str:
@@ -75,9 +88,19 @@ class GlyphNameManager(PDFResourceManager):
         return self.slots.get(id(font), {}).get(cid)
 
 
+def is_cmsy_font(fontname: str) -> bool:
+    """Whether the font names its glyphs by cmsy slot ("C0"), names neither engine knows."""
+    return base_font(fontname) in _CMSY_FONTS
+
+
 def _cmsy_slots(font: PDFFont, spec: Any) -> dict[int, str]:
-    if base_font(getattr(font, "fontname", "") or "") not in _CMSY_FONTS:
+    if not is_cmsy_font(getattr(font, "fontname", "") or ""):
         return {}
+    return cmsy_slots(spec)
+
+
+def cmsy_slots(spec: Any) -> dict[int, str]:
+    """The characters a cmsy-slot font's codes draw, from the glyph names of its /Differences."""
     try:
         encoding = resolve1(dict_value(spec).get("Encoding"))
         differences = list_value(dict_value(encoding).get("Differences", []))

@@ -61,6 +61,8 @@ def build_document(content: PdfContent, *, source_path: str, content_hash: str, 
     first_page = blocks[0].page if blocks else 0
     raw_first = "\n".join(b.text for b in content.pages[first_page]) if content.pages else ""
     running = _running_blocks(blocks, len(content.pages))
+    if len(running) == len(blocks):
+        running = set()  # the same line on every page and nothing else: that line is the text
     builder = DocumentBuilder()
     title, title_blocks = builder.field(
         "title", lambda: _title(blocks, running, first_page, body_size, content.info), (None, set()))

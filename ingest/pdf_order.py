@@ -8,6 +8,8 @@ without a gutter keeps pdfminer's order, which reads one column well.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ingest.pdf_blocks import Block
 
 _NARROW = 0.52  # a column box is at most this share of the text width
@@ -63,7 +65,13 @@ def find_gutter(blocks: list[Block]) -> tuple[float, float] | None:
     if not chars:
         return None
     lo, hi = int(left + _MIDDLE[0] * width), int(left + _MIDDLE[1] * width)
-    cost = {x: sum(len(b.text) for b in narrow if b.x0 + 1 < x < b.x1 - 1) for x in range(lo, hi + 1)}
+    # For every x: the characters of the column boxes that reach across it.
+    xs = np.arange(lo, hi + 1)
+    starts = np.array([b.x0 + 1 for b in narrow])[:, None]
+    ends = np.array([b.x1 - 1 for b in narrow])[:, None]
+    sizes = np.array([len(b.text) for b in narrow])
+    crossing = sizes @ ((starts < xs) & (xs < ends))
+    cost = dict(zip(xs.tolist(), crossing.tolist()))
     lowest = min(cost.values())
     if lowest > _MAX_CROSSING * chars:
         return None

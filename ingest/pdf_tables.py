@@ -7,7 +7,8 @@ that share a baseline band; column boundaries come from rules split into one seg
 (booktabs' \\cmidrule, RSC), vertical rules, and otherwise from the white gaps that run through
 every body row. Rows above the first full-width rule under the top row form the header.
 
-Works on pdfminer's layout objects of one page, before they are turned into blocks.
+Works on the text boxes of one page as an engine laid them out (ingest.pdf_blocks.TextBox),
+before they are turned into blocks.
 """
 from __future__ import annotations
 
@@ -16,19 +17,18 @@ import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from pdfminer.layout import LTChar, LTTextBox, LTTextLine
-
 from ingest.normalize import clean_text, join_lines
-from ingest.pdf_blocks import Rule
+from ingest.pdf_blocks import Glyph, Rule, TextBox, TextLine
 from ingest.records import Table
 from ingest.tables import Cell, make_table
-
-GlyphText = Callable[[LTChar], str]
 
 _TABLE_CAPTION = re.compile(r"^(table|tab\.)\s*(\d+|[IVX]+)\b(?P<rest>.*)", re.IGNORECASE)
 _OTHER_CAPTION = re.compile(r"^(fig(ure)?s?\.?|scheme|chart|plate)\s*(\d+|[IVX]+)\b", re.IGNORECASE)
 _MAX_FIRST_GAP = 40.0  # points between a caption and its first row
 _ROW_OVERLAP = 0.5  # share of the smaller line height two lines must share to sit in one row
+MAX_RULE_PATH = 400  # path segments: more is a plot or hatching, not the rules of a table
+_RULE_THICKNESS = 2.5  # points
+_RULE_MIN_LENGTH = 8.0
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class _Row:
 @dataclass(frozen=True)
 class _Line:
     box: int
-    obj: LTTextLine
+    obj: TextLine
     text: str
 
     @property
@@ -61,25 +61,50 @@ class _Line:
         return max(1.0, self.obj.y1 - self.obj.y0)
 
 
+def subpath_rules(points: Sequence[tuple[float, float]]) -> list[Rule]:
+    """The table rules one straight-edged subpath (its corners, in page space) draws: itself when
+    it is a thin line or bar, its four edges when it is a framed rectangle; else none."""
+    if len(points) < 2:
+        return []
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    width, height = x1 - x0, y1 - y0
+    if (height <= _RULE_THICKNESS and width >= _RULE_MIN_LENGTH) or (
+        width <= _RULE_THICKNESS and height >= _RULE_MIN_LENGTH
+    ):
+        return [Rule(x0, y0, x1, y1)]
+    if len(points) in (4, 5) and all(
+        (abs(x - x0) < 0.5 or abs(x - x1) < 0.5) and (abs(y - y0) < 0.5 or abs(y - y1) < 0.5) for x, y in points
+    ):
+        # A ruled table drawn one framed rectangle per cell: its edges are the rules.
+        return [Rule(x0, y0, x1, y0), Rule(x0, y1, x1, y1), Rule(x0, y0, x0, y1), Rule(x1, y0, x1, y1)]
+    return []
+
+
 def find_tables(
-    boxes: Sequence[LTTextBox], rules: Sequence[Rule], gutter: tuple[float, float] | None, glyph: GlyphText,
+    boxes: Sequence[TextBox], page_rules: Callable[[], Sequence[Rule]], gutter: tuple[float, float] | None,
 ) -> tuple[list[Table], set[int]]:
-    """The page's tables, and the indexes of the boxes whose lines they used up."""
+    """The page's tables, and the indexes of the boxes whose lines they used up. The page's
+    rules are asked for only when it has a table caption: finding them costs a walk over every
+    path drawn on the page, and most pages have no table."""
     by_box: dict[int, list[_Line]] = {}
     for i, box in enumerate(boxes):
-        for obj in box:
-            text = obj.get_text().strip() if isinstance(obj, LTTextLine) else ""
+        for obj in box.lines:
+            text = obj.text.strip()
             if text:
                 by_box.setdefault(i, []).append(_Line(i, obj, text))
     lines = [line for box_lines in by_box.values() for line in box_lines]
     tables: list[Table] = []
     used: set[int] = set()
+    rules: Sequence[Rule] | None = None
     for i, box_lines in by_box.items():
         if i in used or not _is_table_caption(box_lines[0].text):
             continue
+        rules = page_rules() if rules is None else rules
         x0, x1 = _region(boxes[i], boxes, rules, gutter)
         members = _table_lines(lines, by_box, boxes[i], x0, x1)
-        table = _build(members, rules, x0, x1, join_lines(line.text for line in box_lines), glyph) if len(members) >= 2 else None
+        table = _build(members, rules, x0, x1, join_lines(line.text for line in box_lines)) if len(members) >= 2 else None
         if table is None:
             continue
         tables.append(table)
@@ -98,11 +123,11 @@ def _is_table_caption(text: str) -> bool:
     return not rest or not rest[:1].islower()
 
 
-def _region(caption: LTTextBox, boxes: Sequence[LTTextBox], rules: Sequence[Rule],
+def _region(caption: TextBox, boxes: Sequence[TextBox], rules: Sequence[Rule],
             gutter: tuple[float, float] | None) -> tuple[float, float]:
     """Left and right edge of the table: the rules drawn just above or below the caption, else
     the caption's column (the whole text width on a one-column page)."""
-    size = max(1.0, caption.height / max(1, len(list(caption))))
+    size = max(1.0, caption.height / max(1, len(caption.lines)))
     near = [r for r in rules if r.horizontal and r.x1 - r.x0 >= 30
             and caption.y0 - 4 * size <= r.y0 <= caption.y1 + 2 * size
             and min(r.x1, caption.x1) - max(r.x0, caption.x0) > 0]
@@ -119,7 +144,7 @@ def _region(caption: LTTextBox, boxes: Sequence[LTTextBox], rules: Sequence[Rule
     return left, right
 
 
-def _table_lines(lines: list[_Line], by_box: dict[int, list[_Line]], caption: LTTextBox,
+def _table_lines(lines: list[_Line], by_box: dict[int, list[_Line]], caption: TextBox,
                  x0: float, x1: float) -> list[_Line]:
     """Lines of the table under the caption, top to bottom, up to where the table ends."""
     below = sorted((line for line in lines if line.obj.y1 <= caption.y0 + 2 and _inside(line.obj, x0, x1)),
@@ -140,7 +165,7 @@ def _table_lines(lines: list[_Line], by_box: dict[int, list[_Line]], caption: LT
     return members
 
 
-def _inside(obj: LTTextLine, x0: float, x1: float) -> bool:
+def _inside(obj: TextLine, x0: float, x1: float) -> bool:
     overlap = min(obj.x1, x1) - max(obj.x0, x0)
     return overlap >= 0.5 * max(1.0, obj.x1 - obj.x0)
 
@@ -156,16 +181,15 @@ def _is_prose_line(line: _Line, width: float) -> bool:
     return _widest_gap(line.obj) < 2.0 * line.height
 
 
-def _widest_gap(obj: LTTextLine) -> float:
-    chars = [c for c in obj if isinstance(c, LTChar)]
+def _widest_gap(obj: TextLine) -> float:
+    chars = [c for c in obj.glyphs if c.real]
     return max((b.x0 - a.x1 for a, b in zip(chars, chars[1:])), default=0.0)
 
 
 # --- rows, columns, cells --------------------------------------------------------------------
 
-def _build(members: list[_Line], rules: Sequence[Rule], x0: float, x1: float, caption: str,
-           glyph: GlyphText) -> Table | None:
-    rows = _rows(members, glyph)
+def _build(members: list[_Line], rules: Sequence[Rule], x0: float, x1: float, caption: str) -> Table | None:
+    rows = _rows(members)
     if len(rows) < 2:
         return None
     top, bottom = rows[0].y1, rows[-1].y0
@@ -184,16 +208,16 @@ def _build(members: list[_Line], rules: Sequence[Rule], x0: float, x1: float, ca
     return make_table(caption, cells, header)
 
 
-def _rows(members: list[_Line], glyph: GlyphText) -> list[_Row]:
+def _rows(members: list[_Line]) -> list[_Row]:
     rows: list[_Row] = []
     for line in sorted(members, key=lambda m: -m.obj.y1):
         obj = line.obj
         row = next((r for r in rows if _overlap(r, obj.y0, obj.y1)), None)
         if row is None:
-            rows.append(_Row(obj.y0, obj.y1, _words(obj, glyph)))
+            rows.append(_Row(obj.y0, obj.y1, _words(obj)))
         else:
             row.y0, row.y1 = min(row.y0, obj.y0), max(row.y1, obj.y1)
-            row.words.extend(_words(obj, glyph))
+            row.words.extend(_words(obj))
     rows.sort(key=lambda r: -r.y1)
     for row in rows:
         row.words.sort(key=lambda w: w.x0)
@@ -205,19 +229,19 @@ def _overlap(row: _Row, y0: float, y1: float) -> bool:
     return shared >= _ROW_OVERLAP * max(1.0, min(row.y1 - row.y0, y1 - y0))
 
 
-def _words(obj: LTTextLine, glyph: GlyphText) -> list[_Word]:
-    """Words of a line, split where pdfminer put a space."""
+def _words(obj: TextLine) -> list[_Word]:
+    """Words of a line, split at spaces (drawn, or put in by the layout analysis)."""
     words: list[_Word] = []
-    chars: list[LTChar] = []
+    chars: list[Glyph] = []
 
     def flush() -> None:
-        text = "".join(glyph(c) for c in chars).strip()
+        text = "".join(c.text for c in chars).strip()
         if text:
             words.append(_Word(text, chars[0].x0, chars[-1].x1, max(c.size for c in chars)))
         chars.clear()
 
-    for item in obj:
-        if isinstance(item, LTChar) and item.get_text().strip():
+    for item in obj.glyphs:
+        if item.real and item.raw.strip():
             chars.append(item)
         elif chars:
             flush()

@@ -5,8 +5,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ingest.errors import ReadError, TooLarge, UnsupportedFormat
+from ingest.errors import EmptyDocument, ReadError, TooLarge, UnsupportedFormat
 from ingest.limits import DEFAULT_LIMITS, Limits
+from ingest.pdf_engines import DEFAULT_ENGINE, check_engine
 from ingest.records import ParsedDocument, content_hash
 
 DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_bytes
@@ -23,7 +24,8 @@ _HTML_HINT = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re
 
 
 def read_document(
-    path: str | Path, *, max_bytes: int | None = None, limits: Limits = DEFAULT_LIMITS
+    path: str | Path, *, max_bytes: int | None = None, limits: Limits = DEFAULT_LIMITS,
+    pdf_engine: str | None = None,
 ) -> ParsedDocument:
     """Read a PDF, XML, HTML or plain-text file into a ParsedDocument.
 
@@ -31,9 +33,12 @@ def read_document(
     element <html> makes HTML (XHTML included), any other root element makes XML, and text that
     decodes is plain text. A '.pdf' file without PDF bytes is reported as a broken PDF rather
     than read as text. `limits` caps bytes (per format), PDF pages and markup depth and size;
-    `max_bytes`, when given, lowers the byte cap for every format.
-    Raises ReadError (stage 'open', 'limits', 'detect', 'parse' or 'pdf').
+    `max_bytes`, when given, lowers the byte cap for every format. `pdf_engine` names the engine
+    that lays out PDF pages (ingest.pdf_engines.ENGINES; None: DEFAULT_ENGINE).
+    Raises ReadError (stage 'open', 'limits', 'detect', 'parse' or 'pdf'); ValueError for an
+    unknown engine name.
     """
+    engine = check_engine(pdf_engine or DEFAULT_ENGINE)
     if max_bytes is not None:
         limits = replace(limits, max_bytes=max_bytes)
     path = Path(path)
@@ -55,11 +60,20 @@ def read_document(
         raise ReadError(f"cannot open: {exc.strerror or exc}", stage="open", path=source) from exc
     _check_size(len(data), cap, kind, source)  # the file grew between stat() and read()
 
+    doc = _read(kind, data, source, limits, engine)
+    if not any(block.text.strip() for block in doc.text_blocks()) and not doc.tables:
+        # Whitespace, or markup around nothing: an empty record in the graph would look like a
+        # paper that was read; a failure record says what the file really is.
+        raise EmptyDocument(f"no text: the {kind} file holds no title, paragraphs or tables", path=source)
+    return doc
+
+
+def _read(kind: str, data: bytes, source: str, limits: Limits, engine: str) -> ParsedDocument:
     digest = content_hash(data)
     if kind == "pdf":
-        from ingest.pdf import read_pdf  # pdfminer is slow to import; only PDFs need it
+        from ingest.pdf import read_pdf  # the engines are slow to import; only PDFs need them
 
-        return read_pdf(data, source_path=source, content_hash=digest, limits=limits)
+        return read_pdf(data, source_path=source, content_hash=digest, limits=limits, engine=engine)
     if kind == "html":
         from ingest.html import read_html
 

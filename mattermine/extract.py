@@ -17,12 +17,14 @@ from typing import Any
 from graph import cypher
 from graph.store import GraphStore, WriteStats
 from ingest.files import iter_input_files
+from ingest.pdf_engines import DEFAULT_ENGINE, check_engine
 from ingest.records import ParsedDocument
 from mattermine.jobs import Job, new_job_id
 from mattermine.readers import DEFAULT_DOC_TIMEOUT, Failure, ReaderPool, read_one
 from mattermine.writes import GraphUnavailable, JobStopped, Pair, RetryPolicy, write_pairs
 from nlp import registry
 from nlp.pipeline import annotate
+from nlp.relations.linker import describe_linker, load_linker
 
 
 
@@ -42,14 +44,22 @@ class ExtractOptions:
     # Seconds one document may take to read before its reader is killed (None or 0: no limit;
     # with workers=1 and no limit the documents are read in this process).
     doc_timeout: float | None = DEFAULT_DOC_TIMEOUT
+    pdf_engine: str = DEFAULT_ENGINE  # ingest.pdf_engines.ENGINES: what lays out PDF pages
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # How facts and dopants are linked: "auto" (the model `mattermine nlp build-default` installed,
+    # else the rules), "rules", "learned" (the installed model, required) or a model folder.
+    linker: str = "auto"
     # How Ray's writer actors reach the store (they open their own connection). Never written
     # to a manifest or a message: it may hold a Neo4j password.
     graph: Any = None
 
+    def __post_init__(self) -> None:
+        check_engine(self.pdf_engine)  # a misspelt engine fails here, not once per document
+
     def settings(self) -> dict[str, Any]:
         """What a job manifest records about how it ran: no credentials, no store address."""
-        keep = ("tagger", "workers", "batch_docs", "chunk_rows", "force", "engine", "writers", "doc_timeout")
+        keep = ("tagger", "workers", "batch_docs", "chunk_rows", "force", "engine", "writers", "doc_timeout",
+                "pdf_engine", "linker")
         return {k: getattr(self, k) for k in keep}
 
 
@@ -68,6 +78,7 @@ class ExtractSummary:
     failures_path: str = ""
     engine: str = "local"
     writes: dict[str, int] = field(default_factory=dict)
+    linker: str = ""  # what linked the facts: the learned model, or the rules (and why)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,26 +141,28 @@ def _completed(store: GraphStore, keys: list[str]) -> set[str]:
 
 
 def annotate_isolated(docs: list[ParsedDocument], tagger: Any,
-                      on_failure: Callable[[Failure], None]) -> list[Pair]:
+                      on_failure: Callable[[Failure], None], linker: Any = None) -> list[Pair]:
     """Annotate a chunk together (big tagger batches); if that fails, one by one to find the culprit."""
     try:
-        return list(zip(docs, annotate(docs, tagger)))
+        return list(zip(docs, annotate(docs, tagger, linker=linker)))
     except Exception:  # noqa: BLE001 - isolate below
         pairs: list[Pair] = []
         for doc in docs:
             try:
-                pairs.extend(zip([doc], annotate([doc], tagger)))
+                pairs.extend(zip([doc], annotate([doc], tagger, linker=linker)))
             except Exception as exc:  # noqa: BLE001
                 on_failure(Failure(doc.source_path, "nlp", f"{type(exc).__name__}: {exc}"))
         return pairs
 
 
-def read_documents(files: Sequence[Path | str], workers: int, timeout: float | None) -> Iterator[ParsedDocument | Failure]:
+def read_documents(files: Sequence[Path | str], workers: int, timeout: float | None,
+                   pdf_engine: str | None = None) -> Iterator[ParsedDocument | Failure]:
     """Read `files` in `workers` processes, each document within `timeout` seconds."""
     if workers <= 1 and not timeout:
-        yield from map(read_one, map(str, files))  # no limit to enforce: no process to spawn
+        # No limit to enforce: no process to spawn.
+        yield from (read_one(str(f), pdf_engine) for f in files)
         return
-    with ReaderPool(workers, timeout) as pool:
+    with ReaderPool(workers, timeout, pdf_engine) as pool:
         yield from pool.read(files)
 
 
@@ -190,12 +203,14 @@ def plan(paths: Sequence[Path], store: GraphStore, options: ExtractOptions, log:
 def _run_local(todo: list[Path], store: GraphStore, options: ExtractOptions, log: FailureLog,
                summary: ExtractSummary, totals: WriteStats, report: Callable[[int], None]) -> None:
     tagger = registry.create_from_spec(options.tagger, data_dir=options.data_dir)
+    linker = load_linker(options.data_dir, options.linker)
+    summary.linker = describe_linker(linker)
     workers = min(options.workers or (os.cpu_count() or 1), max(len(todo), 1))
     pending: list[ParsedDocument] = []
 
     def flush() -> None:
         if pending:
-            pairs = annotate_isolated(pending, tagger, log.record)
+            pairs = annotate_isolated(pending, tagger, log.record, linker)
             for batch, stats in write_pairs(store, pairs, chunk_rows=options.chunk_rows, policy=options.retry,
                                             on_failure=log.record, notice=_notice):
                 totals.add(stats)
@@ -204,7 +219,7 @@ def _run_local(todo: list[Path], store: GraphStore, options: ExtractOptions, log
         report(0)
 
     report(0)
-    for res in read_documents(todo, workers, options.doc_timeout):
+    for res in read_documents(todo, workers, options.doc_timeout, options.pdf_engine):
         if isinstance(res, Failure):
             log.record(res)
             report(len(pending))

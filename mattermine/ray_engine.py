@@ -76,9 +76,11 @@ class Reader:
     """CPU actor: reads documents in its own killable reader process (the per-document time
     limit holds on Ray too) and, in the fused layout, tags them as well."""
 
-    def __init__(self, timeout: float | None, tagger: str | None, data_dir: str | None) -> None:
-        self.pool = ReaderPool(1, timeout)
+    def __init__(self, timeout: float | None, tagger: str | None, data_dir: str | None,
+                 pdf_engine: str | None = None, linker: str = "auto") -> None:
+        self.pool = ReaderPool(1, timeout, pdf_engine)
         self.tagger = _load_tagger(tagger, data_dir) if tagger else None
+        self.linker = _load_linker(linker, data_dir) if tagger else None
 
     def __call__(self, batch: Batch) -> Batch:
         out: list[tuple[str, str, str, bytes]] = []
@@ -91,15 +93,16 @@ class Reader:
         if self.tagger is None:
             out.extend((d.source_path, "read", "", pickle.dumps(d)) for d in docs)
         else:
-            out.extend(_tag(docs, self.tagger))
+            out.extend(_tag(docs, self.tagger, self.linker))
         return _columns(out)
 
 
 class Tagger:
     """GPU actor (CPU when there is none): parsed documents in, (document, annotation) pairs out."""
 
-    def __init__(self, tagger: str, data_dir: str | None) -> None:
+    def __init__(self, tagger: str, data_dir: str | None, linker: str = "auto") -> None:
         self.tagger = _load_tagger(tagger, data_dir)
+        self.linker = _load_linker(linker, data_dir)
 
     def __call__(self, batch: Batch) -> Batch:
         out, docs = [], []
@@ -108,7 +111,7 @@ class Tagger:
                 docs.append(pickle.loads(payload))
             else:
                 out.append((path, stage, error, payload))
-        out.extend(_tag(docs, self.tagger))
+        out.extend(_tag(docs, self.tagger, self.linker))
         return _columns(out)
 
 
@@ -127,11 +130,23 @@ def _load_tagger(spec: str, data_dir: str | None) -> Any:
     return registry.create_from_spec(spec, data_dir=Path(data_dir) if data_dir else None)
 
 
-def _tag(docs: list[Any], tagger: Any) -> list[tuple[str, str, str, bytes]]:
+def _describe(linker: Any) -> str:
+    from nlp.relations.linker import describe_linker
+
+    return describe_linker(linker)
+
+
+def _load_linker(spec: str, data_dir: str | None) -> Any:
+    from nlp.relations.linker import load_linker
+
+    return load_linker(Path(data_dir) if data_dir else None, spec)
+
+
+def _tag(docs: list[Any], tagger: Any, linker: Any = None) -> list[tuple[str, str, str, bytes]]:
     from mattermine.extract import annotate_isolated
 
     failed: list[Failure] = []
-    pairs = annotate_isolated(docs, tagger, failed.append)
+    pairs = annotate_isolated(docs, tagger, failed.append, linker)
     return [_failure_row(f) for f in failed] + [(d.source_path, "tagged", "", pickle.dumps((d, a))) for d, a in pairs]
 
 
@@ -203,17 +218,19 @@ def build_dataset(ray: Any, paths: list[str], store: GraphStore, options: Extrac
     if layout == "fused":
         workers = options.workers or cpus
         return _write_stage(ray, ds.map_batches(
-            Reader, fn_constructor_args=(options.doc_timeout, options.tagger, data_dir), batch_size=read_batch,
+            Reader, fn_constructor_args=(options.doc_timeout, options.tagger, data_dir, options.pdf_engine,
+                                         options.linker),
+            batch_size=read_batch,
             batch_format="numpy", compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1), store, options)
     # One tagger per GPU, holding a CPU for tokenisation; readers get the other CPUs, so actors
     # that hold their resources for the whole job can never starve one another. Without a GPU
     # (a forced split layout, to test this path on a laptop) the tagger asks for no CPU.
     taggers = gpus or 1
     readers = options.workers or max(1, cpus - (taggers if gpus else 0))
-    ds = ds.map_batches(Reader, fn_constructor_args=(options.doc_timeout, None, data_dir),
+    ds = ds.map_batches(Reader, fn_constructor_args=(options.doc_timeout, None, data_dir, options.pdf_engine),
                         batch_size=read_batch, batch_format="numpy",
                         compute=ray.data.ActorPoolStrategy(size=readers), num_cpus=1)
-    ds = ds.map_batches(Tagger, fn_constructor_args=(options.tagger, data_dir),
+    ds = ds.map_batches(Tagger, fn_constructor_args=(options.tagger, data_dir, options.linker),
                         batch_size=max(read_batch, options.batch_docs), batch_format="numpy",
                         compute=ray.data.ActorPoolStrategy(size=taggers),
                         num_gpus=1 if gpus else 0, num_cpus=1 if gpus and cpus > readers else 0)
@@ -235,6 +252,7 @@ def run_ray(todo: list[Path], store: GraphStore, options: ExtractOptions, log: F
     """Run the planned documents `todo` through Ray; counts go into `summary` and `totals`."""
     ray = _require_ray()
     _check_tagger(options.tagger, options.data_dir)
+    summary.linker = _describe(_load_linker(options.linker, str(options.data_dir) if options.data_dir else None))
     started = False
     if not ray.is_initialized():
         cpus = None if options.address else (options.workers or os.cpu_count() or 1)

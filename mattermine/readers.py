@@ -32,12 +32,13 @@ class Failure:
     error: str
 
 
-def read_one(path: str) -> ParsedDocument | Failure:
-    """Never raises, so one bad file cannot take a worker (or the job) down."""
+def read_one(path: str, pdf_engine: str | None = None) -> ParsedDocument | Failure:
+    """Never raises, so one bad file cannot take a worker (or the job) down. `pdf_engine`
+    names the PDF engine (ingest.pdf_engines.ENGINES; None: the default)."""
     from ingest.errors import ReadError
 
     try:
-        return read_document(path)
+        return read_document(path, pdf_engine=pdf_engine)
     except ReadError as exc:
         return Failure(path, getattr(exc, "stage", "read"), str(exc))
     except RecursionError:
@@ -48,7 +49,7 @@ def read_one(path: str) -> ParsedDocument | Failure:
         return Failure(path, "read", f"{type(exc).__name__}: {exc}")
 
 
-def _worker(conn: Connection) -> None:
+def _worker(conn: Connection, pdf_engine: str | None = None) -> None:
     """Worker main loop: a path in, a ParsedDocument or Failure out, until the pipe closes
     (the parent finished, or died: a killed job leaves no orphan readers behind)."""
     conn.send("ready")  # imports done: the parent starts a document's clock only from here
@@ -59,7 +60,7 @@ def _worker(conn: Connection) -> None:
             return
         if path is None:
             return
-        conn.send(read_one(path))
+        conn.send(read_one(path, pdf_engine))
 
 
 @dataclass
@@ -74,16 +75,19 @@ class _Slot:
 class ReaderPool:
     """`read(paths)` yields one ParsedDocument or Failure per path, in completion order."""
 
-    def __init__(self, workers: int, timeout: float | None = DEFAULT_DOC_TIMEOUT) -> None:
+    def __init__(self, workers: int, timeout: float | None = DEFAULT_DOC_TIMEOUT,
+                 pdf_engine: str | None = None) -> None:
         self.workers = max(1, workers)
         self.timeout = timeout
+        self.pdf_engine = pdf_engine
         self._ctx = get_context("spawn")  # not fork: the parent may hold driver threads and sockets
         self._slots: list[_Slot] = []
         self._start_failures = 0
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker, args=(child,), daemon=True, name="mattermine-reader")
+        proc = self._ctx.Process(target=_worker, args=(child, self.pdf_engine), daemon=True,
+                                 name="mattermine-reader")
         proc.start()
         child.close()
         return _Slot(proc, parent)

@@ -355,7 +355,7 @@ def test_pdf_title_abstract_heading_and_references(tmp_path: Path) -> None:
     path = tmp_path / "paper.pdf"
     make_paper(path)
     doc = read_document(path)
-    assert (doc.format, doc.reader) == ("pdf", "pdf.pdfminer.v1")
+    assert (doc.format, doc.reader) == ("pdf", "pdf.pdfium.v1")  # the default PDF engine
     assert doc.metadata.title == "Superconductivity in Layered Nickelates Under Pressure"
     assert doc.metadata.doi == "10.5555/nick.2024.001"
     assert doc.metadata.abstract and doc.metadata.abstract.startswith("We report superconductivity")

@@ -2,7 +2,8 @@
 
 Expected titles and DOIs come from the files themselves (publisher meta tags, XML headers) and,
 for the PDFs, from corpora/pdfs/SOURCES.tsv. Titles are compared letters-and-digits only, case
-folded, because PDFs set titles in capitals or split "Ni12P5" into "Ni 12 P 5".
+folded, because PDFs set titles in capitals or split "Ni12P5" into "Ni 12 P 5". Every PDF case
+runs once per PDF engine (ingest.pdf_engines.ENGINES): the expectations are the same for both.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from ingest import read_document
+from ingest.pdf_engines import ENGINES
 from ingest.records import ParsedDocument
 from tests.conftest import need_corpus
 
@@ -91,14 +93,29 @@ YEARS = {
     "prx2019_17O_NMR_Sr2RuO4_strain.pdf": 2019, "scirep2020_LaH10_room_temp_SC.pdf": 2020,
 }
 
-CASES = [("publisher-articles", name) for name in ARTICLES] + [("pdfs", name) for name in PDFS]
+def engines(name: str) -> tuple[str | None, ...]:
+    """The engines a file is read with: each PDF engine for a PDF, none for markup."""
+    return ENGINES if name.endswith(".pdf") else (None,)
+
+
+def corpus_of(name: str) -> str:
+    return "pdfs" if name.endswith(".pdf") else "publisher-articles"
+
+
+def by_engine(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """Each (name, ...) row once per engine that reads the file, the engine appended."""
+    return [(*row, engine) for row in rows for engine in engines(str(row[0]))]
+
+
+CASES = [(corpus_of(name), name, engine) for name in [*ARTICLES, *PDFS] for engine in engines(name)]
+PDF_ENGINES = pytest.mark.parametrize("engine", ENGINES)
 EXPECTED = {**ARTICLES, **PDFS}
 
 
 @lru_cache(maxsize=None)
-def read(corpus: str, name: str) -> ParsedDocument:
-    # Each PDF takes seconds; every test below shares one read per file.
-    return read_document(need_corpus(corpus, name))
+def read(corpus: str, name: str, engine: str | None = None) -> ParsedDocument:
+    # Each PDF takes seconds; every test below shares one read per file and engine.
+    return read_document(need_corpus(corpus, name), pdf_engine=engine)
 
 
 def letters(text: str | None) -> str:
@@ -112,10 +129,10 @@ def test_every_corpus_file_has_expectations(corpus: str, names: dict[str, object
     assert on_disk == set(names)
 
 
-@pytest.mark.parametrize("corpus, name", CASES)
-def test_title_doi_and_paragraphs(corpus: str, name: str) -> None:
+@pytest.mark.parametrize("corpus, name, engine", CASES)
+def test_title_doi_and_paragraphs(corpus: str, name: str, engine: str | None) -> None:
     title, doi, min_paragraphs = EXPECTED[name]
-    doc = read(corpus, name)
+    doc = read(corpus, name, engine)
     assert letters(doc.metadata.title) == letters(title)
     if doi is None:
         assert doc.metadata.doi is None
@@ -126,10 +143,9 @@ def test_title_doi_and_paragraphs(corpus: str, name: str) -> None:
     assert doc.metadata.abstract and len(doc.metadata.abstract) > 100
 
 
-@pytest.mark.parametrize("name, year", YEARS.items())
-def test_publication_year(name: str, year: int) -> None:
-    corpus = "pdfs" if name.endswith(".pdf") else "publisher-articles"
-    assert read(corpus, name).metadata.year == year
+@pytest.mark.parametrize("name, year, engine", by_engine(list(YEARS.items())))
+def test_publication_year(name: str, year: int, engine: str | None) -> None:
+    assert read(corpus_of(name), name, engine).metadata.year == year
 
 
 @pytest.mark.parametrize("name", ["j.commatsci.2018.02.056.xml", "j.jnoncrysol.2017.07.006.xml", "spr_test1.xml"])
@@ -149,32 +165,35 @@ def test_html_tables_keep_headers_and_captions() -> None:
     assert table.rows[0][:2] == ("Entry", "Vessel")
 
 
-@pytest.mark.parametrize("name, phrase", REFERENCE_PHRASES.items())
-def test_reference_list_stays_out_of_the_body(name: str, phrase: str) -> None:
-    doc = read("pdfs" if name.endswith(".pdf") else "publisher-articles", name)
+@pytest.mark.parametrize("name, phrase, engine", by_engine(list(REFERENCE_PHRASES.items())))
+def test_reference_list_stays_out_of_the_body(name: str, phrase: str, engine: str | None) -> None:
+    doc = read(corpus_of(name), name, engine)
     body = [p.text for p in doc.paragraphs if p.kind == "body"]
     assert not any(phrase in text for text in body)
     assert not any(re.match(r"\[\d+\]\s", text) for text in body)
     assert phrase in " ".join(doc.references)  # recognised as a reference, not thrown away
 
 
+@PDF_ENGINES
 @pytest.mark.parametrize("name", ["prx2018_nematic_SC_CuxBi2Se3.pdf", "prx2019_17O_NMR_Sr2RuO4_strain.pdf"])
-def test_pdf_sections_and_captions(name: str) -> None:
-    doc = read("pdfs", name)
+def test_pdf_sections_and_captions(name: str, engine: str) -> None:
+    doc = read("pdfs", name, engine)
     assert doc.sections[0] == "I. INTRODUCTION"
     assert any(s.endswith("CONCLUSION") for s in doc.sections)
     assert doc.captions and all(c.startswith("FIG.") for c in doc.captions)
 
 
-def test_pdf_running_headers_and_page_numbers_are_removed() -> None:
-    doc = read("pdfs", "prx2018_nematic_SC_CuxBi2Se3.pdf")
+@PDF_ENGINES
+def test_pdf_running_headers_and_page_numbers_are_removed(engine: str) -> None:
+    doc = read("pdfs", "prx2018_nematic_SC_CuxBi2Se3.pdf", engine)
     text = " ".join(p.text for p in doc.paragraphs)
     assert "PHYS. REV. X 8, 041024 (2018)" not in text
     assert "041024-3" not in text
 
 
-def test_scanned_pdf_reads_through_its_ocr_layer() -> None:
-    doc = read("pdfs", "physscr1989_La2CuO4_neutron_SCANNED.pdf")
+@PDF_ENGINES
+def test_scanned_pdf_reads_through_its_ocr_layer(engine: str) -> None:
+    doc = read("pdfs", "physscr1989_La2CuO4_neutron_SCANNED.pdf", engine)
     assert any("neutron diffraction" in p.text for p in doc.paragraphs)
 
 
@@ -210,11 +229,11 @@ def tagger():
     return registry.create("ner.rules.v1")
 
 
-@pytest.mark.parametrize("corpus, name", CASES)
-def test_material_mentions(corpus: str, name: str, tagger) -> None:
+@pytest.mark.parametrize("corpus, name, engine", CASES)
+def test_material_mentions(corpus: str, name: str, engine: str | None, tagger) -> None:
     from nlp.pipeline import annotate
 
-    ann = next(annotate([read(corpus, name)], tagger))
+    ann = next(annotate([read(corpus, name, engine)], tagger))
     keys = {m.key for s in ann.sentences for m in s.mentions if m.type == "MAT"}
     assert len(keys) >= 3
     if KEY_MATERIALS[name]:
@@ -312,17 +331,17 @@ def body_paragraphs(doc: ParsedDocument) -> list[str]:
     return [p.text for p in doc.paragraphs if p.kind == "body"]
 
 
-@pytest.mark.parametrize("corpus, name", CASES)
-def test_paragraph_count_within_tolerance(corpus: str, name: str) -> None:
+@pytest.mark.parametrize("corpus, name, engine", CASES)
+def test_paragraph_count_within_tolerance(corpus: str, name: str, engine: str | None) -> None:
     expected = PARAGRAPHS[name]
     share = 0.25 if name.endswith(".pdf") else 0.10
     slack = max(2, round(share * expected))
-    assert abs(len(body_paragraphs(read(corpus, name))) - expected) <= slack
+    assert abs(len(body_paragraphs(read(corpus, name, engine))) - expected) <= slack
 
 
-@pytest.mark.parametrize("corpus, name", CASES)
-def test_section_headings_in_order(corpus: str, name: str) -> None:
-    sections = list(read(corpus, name).sections)
+@pytest.mark.parametrize("corpus, name, engine", CASES)
+def test_section_headings_in_order(corpus: str, name: str, engine: str | None) -> None:
+    sections = list(read(corpus, name, engine).sections)
     expected = SECTIONS[name]
     if not expected:
         assert len(sections) <= 1  # no headings in the source: none invented from labels or captions
@@ -331,31 +350,32 @@ def test_section_headings_in_order(corpus: str, name: str) -> None:
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize("corpus, name", CASES)
-def test_abstract_is_found_and_is_not_body_text(corpus: str, name: str) -> None:
-    doc = read(corpus, name)
+@pytest.mark.parametrize("corpus, name, engine", CASES)
+def test_abstract_is_found_and_is_not_body_text(corpus: str, name: str, engine: str | None) -> None:
+    doc = read(corpus, name, engine)
     abstract = doc.metadata.abstract or ""
     assert len(abstract.split()) >= 25
     assert not any(text == abstract for text in body_paragraphs(doc))
 
 
-@pytest.mark.parametrize("corpus, name", CASES)
-def test_table_count(corpus: str, name: str) -> None:
-    tables = read(corpus, name).tables
+@pytest.mark.parametrize("corpus, name, engine", CASES)
+def test_table_count(corpus: str, name: str, engine: str | None) -> None:
+    tables = read(corpus, name, engine).tables
     assert len(tables) == TABLES[name]
     for table in tables:
         assert len(table.rows) >= 2 and len({len(row) for row in table.rows}) == 1
 
 
-@pytest.mark.parametrize("name, strings", FURNITURE.items())
-def test_page_furniture_stays_out_of_the_text(name: str, strings: list[str]) -> None:
-    doc = read("pdfs" if name.endswith(".pdf") else "publisher-articles", name)
+@pytest.mark.parametrize("name, strings, engine", by_engine(list(FURNITURE.items())))
+def test_page_furniture_stays_out_of_the_text(name: str, strings: list[str], engine: str | None) -> None:
+    doc = read(corpus_of(name), name, engine)
     text = " ".join(p.text for p in doc.paragraphs)
     for furniture in strings:
         assert furniture not in text
 
 
-def test_two_column_pdf_paragraphs_come_in_reading_order() -> None:
+@PDF_ENGINES
+def test_two_column_pdf_paragraphs_come_in_reading_order(engine: str) -> None:
     """PRX 8, 041024: page 1 has a one-column head and two columns; each column of text must be
     read to its end before the next one starts, across pages."""
     openings = ["Topological superconductors, as host", "CuxBi2Se3 is a prototypical example",
@@ -363,7 +383,7 @@ def test_two_column_pdf_paragraphs_come_in_reading_order() -> None:
                 "CuxBi2Se3 crystals are thin-bar shaped", "The cleaved CuxBi2Se3 surface exhibits",
                 "Figures 1(a) and 1(b) show", "Figures 1(f) and 1(g) display", "In addition to the SC-I regions",
                 "To further examine the superconducting state", "In summary, our data reveal"]
-    body = body_paragraphs(read("pdfs", "prx2018_nematic_SC_CuxBi2Se3.pdf"))
+    body = body_paragraphs(read("pdfs", "prx2018_nematic_SC_CuxBi2Se3.pdf", engine))
     positions = [next(i for i, text in enumerate(body) if text.startswith(opening)) for opening in openings]
     assert positions == sorted(positions)
     # A paragraph cut by the page break is one paragraph again.
@@ -371,8 +391,9 @@ def test_two_column_pdf_paragraphs_come_in_reading_order() -> None:
     assert "of the lattice. This symmetry breaking" in recently
 
 
-def test_pdf_table_cells_with_two_header_rows() -> None:
-    table = read("pdfs", "chemsci2022_red_fluorescent_proteins.pdf").tables[0]
+@PDF_ENGINES
+def test_pdf_table_cells_with_two_header_rows(engine: str) -> None:
+    table = read("pdfs", "chemsci2022_red_fluorescent_proteins.pdf", engine).tables[0]
     assert table.caption == "Table 1 Spectral properties of red fluorescent proteins"
     assert table.header_rows == 2
     assert table.rows[0][6] == "Mutations relative to mRojoA"
@@ -382,8 +403,9 @@ def test_pdf_table_cells_with_two_header_rows() -> None:
     assert table.rows[-1][0] == "mCherry" and table.rows[-2][0] == "mSandy1-L163V/L199M"
 
 
-def test_pdf_two_column_table_of_statistics() -> None:
-    table = read("pdfs", "chemsci2022_red_fluorescent_proteins.pdf").tables[1]
+@PDF_ENGINES
+def test_pdf_two_column_table_of_statistics(engine: str) -> None:
+    table = read("pdfs", "chemsci2022_red_fluorescent_proteins.pdf", engine).tables[1]
     rows = dict(row for row in table.rows if row[0])
     assert rows["PDB ID"] == "7RY2"
     assert rows["Resolution (Å)"] == "80.31–2.05"
@@ -391,8 +413,9 @@ def test_pdf_two_column_table_of_statistics() -> None:
     assert rows["Ramachandran favored (%)"] == "97.98"
 
 
-def test_scanned_pdf_table_from_its_ocr_layer() -> None:
-    table = read("pdfs", "physscr1989_La2CuO4_neutron_SCANNED.pdf").tables[0]
+@PDF_ENGINES
+def test_scanned_pdf_table_from_its_ocr_layer(engine: str) -> None:
+    table = read("pdfs", "physscr1989_La2CuO4_neutron_SCANNED.pdf", engine).tables[0]
     assert table.caption == "Table I."
     assert len(table.rows[0]) == 4
     assert ("YO4", "0.243(4)", "U 0 1 22", "0.0040(3)") in table.rows
@@ -426,8 +449,10 @@ def test_publisher_reader_chosen_by_content(name: str, reader: str) -> None:
     assert all(reason for _, reason in doc.declined)
 
 
-def test_pdf_authors_and_journal_furniture() -> None:
-    assert read("pdfs", "prx2018_nematic_SC_CuxBi2Se3.pdf").metadata.authors[:3] == ("Ran Tao", "Ya-Jun Yan", "Xi Liu")
-    chemsci = read("pdfs", "chemsci2022_red_fluorescent_proteins.pdf").metadata.authors
+@PDF_ENGINES
+def test_pdf_authors_and_journal_furniture(engine: str) -> None:
+    assert read("pdfs", "prx2018_nematic_SC_CuxBi2Se3.pdf", engine).metadata.authors[:3] == (
+        "Ran Tao", "Ya-Jun Yan", "Xi Liu")
+    chemsci = read("pdfs", "chemsci2022_red_fluorescent_proteins.pdf", engine).metadata.authors
     assert "Michael C. Thompson" in chemsci and "Roberto A. Chica" in chemsci
     assert read("publisher-articles", "acs.jmedchem.6b00723.html").metadata.journal == "Journal of Medicinal Chemistry"

@@ -1,5 +1,6 @@
 """PDF layout on small papers made here with fpdf2: reading order across one- and two-column
-parts of a page, page furniture, hyphenation, tables, glyph repairs."""
+parts of a page, page furniture, hyphenation, tables, glyph repairs. Every paper is read with
+each PDF engine (ingest.pdf_engines.ENGINES), which must agree."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +10,7 @@ from fpdf import FPDF
 
 from ingest import read_document
 from ingest.normalize import clean_text, hyphenated_compounds, join_lines
+from ingest.pdf_engines import ENGINES
 from ingest.pdf_glyphs import fix_glyph
 
 LEFT, RIGHT, COLUMN = 15.0, 110.0, 85.0  # mm: two columns of 85 mm with a 10 mm gutter
@@ -128,11 +130,21 @@ def make_two_column_paper(path: Path) -> None:
     pdf.output(str(path))
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def paper(tmp_path_factory: pytest.TempPathFactory):
+def paper_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "two-column.pdf"
     make_two_column_paper(path)
-    return read_document(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def paper(paper_path: Path, engine: str):
+    return read_document(paper_path, pdf_engine=engine)
 
 
 def test_two_column_reading_order_across_a_full_width_caption(paper) -> None:
@@ -184,7 +196,7 @@ def test_reference_list_is_not_body_text(paper) -> None:
     assert paper.references == ("[1] A. Author and B. Writer, Journal of Imaginary Physics 12, 345 (2020).",)
 
 
-def test_aligned_table_without_rules(tmp_path: Path) -> None:
+def test_aligned_table_without_rules(tmp_path: Path, engine: str) -> None:
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", "B", 14)
@@ -205,13 +217,13 @@ def test_aligned_table_without_rules(tmp_path: Path) -> None:
                    "compound, because the rattling fillers scatter the heat-carrying phonons strongly.")
     path = tmp_path / "aligned.pdf"
     pdf.output(str(path))
-    doc = read_document(path)
+    doc = read_document(path, pdf_engine=engine)
     assert [t.rows for t in doc.tables] == [(("Sample", "k (W/mK)", "ZT"), ("CoSb3", "9.1", "0.1"),
                                             ("Yb0.2Co4Sb12", "3.0", "1.2"), ("Ba0.3Co4Sb12", "2.7", "1.1"))]
     assert any(p.text.startswith("The filled compounds") for p in doc.paragraphs)
 
 
-def test_line_numbers_of_a_manuscript_are_removed(tmp_path: Path) -> None:
+def test_line_numbers_of_a_manuscript_are_removed(tmp_path: Path, engine: str) -> None:
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", "B", 14)
@@ -226,7 +238,7 @@ def test_line_numbers_of_a_manuscript_are_removed(tmp_path: Path) -> None:
         pdf.cell(150, 5, line)
     path = tmp_path / "numbered.pdf"
     pdf.output(str(path))
-    text = [p.text for p in read_document(path).paragraphs]
+    text = [p.text for p in read_document(path, pdf_engine=engine).paragraphs]
     assert text and text[0].startswith("Films were grown") and not any(ch.isdigit() for ch in text[0])
 
 
@@ -245,7 +257,7 @@ def test_compounds_and_angstrom() -> None:
     assert clean_text("Bond length (\u02daA)") == "Bond length (\u00c5)"
 
 
-def test_pages_without_text_are_reported_not_silently_skipped(tmp_path: Path) -> None:
+def test_pages_without_text_are_reported_not_silently_skipped(tmp_path: Path, engine: str) -> None:
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
@@ -254,5 +266,140 @@ def test_pages_without_text_are_reported_not_silently_skipped(tmp_path: Path) ->
     pdf.rect(20, 20, 100, 100)  # a scanned page without OCR looks like this: no text at all
     path = tmp_path / "half-scanned.pdf"
     pdf.output(str(path))
-    doc = read_document(path)
+    doc = read_document(path, pdf_engine=engine)
     assert doc.warnings == ("pages without a text layer (scanned without OCR?): 2",)
+
+
+# --- the two PDF engines ---------------------------------------------------------------------------
+
+def test_both_engines_read_the_paper_alike(paper_path: Path) -> None:
+    from ingest.report import document_report
+
+    reports = [document_report(read_document(paper_path, pdf_engine=name)) for name in ENGINES]
+    for report in reports:
+        del report["reader"]
+    assert all(report == reports[0] for report in reports[1:])
+
+
+def test_reader_names_the_engine(paper, engine: str) -> None:
+    assert paper.reader == f"pdf.{engine}.v1"
+
+
+def test_unknown_engine_is_refused(paper_path: Path) -> None:
+    with pytest.raises(ValueError, match="pdfium"):
+        read_document(paper_path, pdf_engine="ghostscript")
+
+
+def rotate_pages(source: Path, target: Path) -> None:
+    """The same pages drawn turned a quarter left on landscape paper, with /Rotate 90 turning
+    them back: what a scanner or an imposition tool leaves behind."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(source)
+    for page in document:
+        width, height = page.get_size()
+        for obj in list(page.get_objects()):
+            obj.transform(pdfium.PdfMatrix(0, 1, -1, 0, height, 0))
+        page.set_mediabox(0, 0, height, width)
+        page.set_rotation(90)
+        page.gen_content()
+    document.save(target)
+    document.close()
+
+
+def test_rotated_pages_read_as_they_are_shown(paper_path: Path, engine: str, tmp_path: Path) -> None:
+    from ingest.report import document_report
+
+    turned = tmp_path / "rotated.pdf"
+    rotate_pages(paper_path, turned)
+    upright, rotated = (document_report(read_document(p, pdf_engine=engine)) for p in (paper_path, turned))
+    for key in ("metadata", "sections", "paragraphs", "tables", "captions", "references"):
+        assert rotated[key] == upright[key]
+
+
+def page_with_form(tmp_path: Path, name: str, base: bytes, form: bytes, scale: float) -> Path:
+    """`base`'s page with `form`'s page drawn on it as a form XObject, scaled from its corner."""
+    import pypdfium2 as pdfium
+
+    target = pdfium.PdfDocument(base) if base else pdfium.PdfDocument.new()
+    if not base:
+        target.new_page(595.28, 841.89)
+    source = pdfium.PdfDocument(form)
+    drawn = source.page_as_xobject(0, target).as_pageobject()
+    drawn.transform(pdfium.PdfMatrix().scale(scale, scale).translate(300 if scale < 1 else 0, 0))
+    page = target[0]
+    page.insert_obj(drawn)
+    page.gen_content()
+    path = tmp_path / name
+    target.save(path)
+    return path
+
+
+def text_page(lines: list[str]) -> bytes:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 10)
+    for line in lines:
+        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def test_text_of_a_figure_drawn_as_a_form_stays_out(tmp_path: Path, engine: str) -> None:
+    body = text_page([" ".join(column_lines("Films were grown by pulsed laser deposition and", 8))])
+    figure = text_page(["Resistance (mOhm) against temperature at eight pressures"] * 6)
+    doc = read_document(page_with_form(tmp_path, "figure.pdf", body, figure, 0.3), pdf_engine=engine)
+    text = " ".join(block.text for block in doc.text_blocks())
+    assert "Films were grown" in text and "Resistance" not in text
+
+
+def test_a_page_drawn_whole_as_a_form_is_read(tmp_path: Path, engine: str) -> None:
+    page = text_page([" ".join(column_lines("Films were grown by pulsed laser deposition and", 8))] * 2)
+    doc = read_document(page_with_form(tmp_path, "wrapped.pdf", b"", page, 1.0), pdf_engine=engine)
+    assert any(p.text.startswith("Films were grown") for p in doc.paragraphs)
+
+
+def test_encrypted_pdf_asks_for_a_password(tmp_path: Path, engine: str) -> None:
+    from ingest import ReadError
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Confidential results")
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    path = tmp_path / "locked.pdf"
+    pdf.output(str(path))
+    with pytest.raises(ReadError, match="needs a password") as info:
+        read_document(path, pdf_engine=engine)
+    assert info.value.stage == "pdf"
+
+
+def test_truncated_pdf_is_broken(paper_path: Path, tmp_path: Path, engine: str) -> None:
+    from ingest import ReadError
+
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(paper_path.read_bytes()[: paper_path.stat().st_size // 3])
+    with pytest.raises(ReadError) as info:
+        read_document(path, pdf_engine=engine)
+    assert info.value.stage == "pdf"
+
+
+def test_page_cap(paper_path: Path, engine: str) -> None:
+    from ingest import Limits, TooComplex
+
+    with pytest.raises(TooComplex, match="more than 1 pages"):
+        read_document(paper_path, limits=Limits(max_pages=1), pdf_engine=engine)
+
+
+def test_text_pdfium_cannot_read_is_read_with_pdfminer(paper_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfium drops text in fonts it cannot load (a non-embedded vertical Japanese font, in the
+    unusual-PDF corpus); such a document is read with pdfminer, which says so."""
+    import ingest.pdf_pdfium
+
+    def unreadable(data: bytes, source_path: str, limits: object) -> None:
+        raise ingest.pdf_pdfium.TextUnreadable([2])
+
+    monkeypatch.setattr(ingest.pdf_pdfium, "extract", unreadable)
+    doc = read_document(paper_path, pdf_engine="pdfium")
+    assert doc.reader == "pdf.pdfminer.v1"
+    assert doc.warnings == ("pdfium cannot read the text of pages 2: read with pdfminer",)
+    assert doc.paragraphs == read_document(paper_path, pdf_engine="pdfminer").paragraphs

@@ -1,0 +1,184 @@
+"""The order pdfminer reads a page's text boxes in (LAParams.boxes_flow 0.5): boxes are merged
+pairwise into a tree, always the pair whose surrounding rectangle wastes the least area, and a
+pair with another box in between only when no clear pair is left; the tree is then read depth
+first, each group's two children top-left first.
+
+pdfminer keeps every pair in one heap, stale ones included, which costs a heap operation per
+pair and per merge. Here the pairs of the first boxes are sorted once, each new group's pairs
+are sorted when it is made, and a small heap holds only the head of each sorted stream, so a
+merged box's pairs are skipped without being pushed or popped. The merges are the same as
+pdfminer's; only pairs at exactly the same distance may be taken in another order, since
+pdfminer orders those by object identity.
+"""
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+Bounds = tuple[float, float, float, float]
+_FLOW = 0.5  # LAParams.boxes_flow
+_BLOCKERS = 8  # recent blockers tried before testing every element
+
+
+def reading_order(rects: list[Bounds], bounds: Bounds) -> list[int]:
+    """Indexes of the boxes `rects` (x0, y0, x1, y1) in pdfminer's reading order. `bounds` is
+    the page: boxes wholly outside it never stand between two others, as in pdfminer's Plane."""
+    if len(rects) < 2:
+        return list(range(len(rects)))
+    tree = _Tree(rects, bounds)
+    tree.merge_all()
+    return tree.order()
+
+
+class _Tree:
+    """Element k < n is box k; later ones are groups of two elements each."""
+
+    def __init__(self, rects: list[Bounds], bounds: Bounds) -> None:
+        n = len(rects)
+        self.n = n
+        self.rect = np.zeros((2 * n, 4))
+        self.rect[:n] = rects
+        self.area = np.zeros(2 * n)
+        self.area[:n] = (self.rect[:n, 2] - self.rect[:n, 0]) * (self.rect[:n, 3] - self.rect[:n, 1])
+        self.alive = [True] * n + [False] * n  # scalar lookups are the hot path
+        self.live = np.zeros(2 * n, dtype=bool)  # the same, for the vectorised test
+        self.live[:n] = True
+        bx0, by0, bx1, by1 = bounds
+        r = self.rect
+        self.findable = (r[:, 2] > bx0) & (r[:, 0] < bx1) & (r[:, 3] > by0) & (r[:, 1] < by1)
+        self.bounds = bounds
+        self.children: list[tuple[int, int]] = []
+        self.size = n
+        self.boxes = [tuple(b) for b in self.rect[:n].tolist()] + [(0.0, 0.0, 0.0, 0.0)] * n  # scalar access
+        self.blockers: list[int] = []  # elements that blocked pairs lately, latest first
+        self.streams: dict[int, tuple[list[float], list[int]]] = {}  # group -> its pairs, sorted
+        self.heads: list[tuple[float, int, int, int]] = []  # (distance, group, other, position)
+
+    def merge_all(self) -> None:
+        n = self.n
+        first, second = np.triu_indices(n, 1)
+        r = self.rect
+        dist = ((np.maximum(r[first, 2], r[second, 2]) - np.minimum(r[first, 0], r[second, 0]))
+                * (np.maximum(r[first, 3], r[second, 3]) - np.minimum(r[first, 1], r[second, 1]))
+                - self.area[first] - self.area[second])
+        order = np.lexsort((second, first, dist))
+        dists, firsts, seconds = dist[order].tolist(), first[order].tolist(), second[order].tolist()
+        alive = self.alive
+        blocked: list[tuple[float, int, int]] = []  # taken only when no clear pair is left
+        p, m = 0, len(dists)
+        while True:
+            while p < m and not (alive[firsts[p]] and alive[seconds[p]]):
+                p += 1
+            head = self._group_head()
+            if p < m and (head is None or (dists[p], firsts[p], seconds[p]) < head[:3]):
+                d, i, j = dists[p], firsts[p], seconds[p]
+                p += 1
+            elif head is not None:
+                d, i, j = head[0], head[1], head[2]
+                self._advance(head)
+            else:
+                if not blocked:
+                    return
+                d, i, j = heapq.heappop(blocked)
+                if alive[i] and alive[j]:
+                    self._merge(i, j)
+                continue
+            if self._between(i, j):
+                heapq.heappush(blocked, (d, i, j))
+            else:
+                self._merge(i, j)
+
+    def _group_head(self) -> tuple[float, int, int, int] | None:
+        """The closest pair of a group with a live element, dropping dead groups' pairs."""
+        heads, alive = self.heads, self.alive
+        while heads:
+            head = heads[0]
+            if not alive[head[1]]:
+                heapq.heappop(heads)
+                del self.streams[head[1]]
+            elif not alive[head[2]]:
+                self._advance(head)
+            else:
+                return head
+        return None
+
+    def _advance(self, head: tuple[float, int, int, int]) -> None:
+        """Replace the group's head pair by its next one."""
+        _, group, _, position = head
+        dists, others = self.streams[group]
+        position += 1
+        if position < len(dists):
+            heapq.heapreplace(self.heads, (dists[position], group, others[position], position))
+        else:
+            heapq.heappop(self.heads)
+            del self.streams[group]
+
+    def _between(self, i: int, j: int) -> bool:
+        """Whether another live element overlaps the rectangle around i and j. Most pairs
+        that are blocked are blocked by one of a few large elements, so the last ones found are
+        tried first, in plain Python; only if none of them blocks is every element tested."""
+        r = self.boxes
+        ai, aj = r[i], r[j]
+        x0, y0 = min(ai[0], aj[0]), min(ai[1], aj[1])
+        x1, y1 = max(ai[2], aj[2]), max(ai[3], aj[3])
+        bx0, by0, bx1, by1 = self.bounds
+        if x1 <= bx0 or bx1 <= x0 or y1 <= by0 or by1 <= y0:
+            return False
+        alive, findable = self.alive, self.findable
+        for b in self.blockers:
+            if b != i and b != j and alive[b] and findable[b]:
+                c = r[b]
+                if c[2] > x0 and c[0] < x1 and c[3] > y0 and c[1] < y1:
+                    return True
+        k = self.size
+        s = self.rect[:k]
+        hit = self.live[:k] & self.findable[:k] & (s[:, 2] > x0) & (s[:, 0] < x1) & (s[:, 3] > y0) & (s[:, 1] < y1)
+        hit[i] = hit[j] = False
+        found = int(hit.argmax())
+        if not hit[found]:
+            return False
+        self.blockers.insert(0, found)
+        del self.blockers[_BLOCKERS:]
+        return True
+
+    def _merge(self, i: int, j: int) -> None:
+        k = self.size
+        self.size += 1
+        r = self.rect
+        r[k] = (min(r[i, 0], r[j, 0]), min(r[i, 1], r[j, 1]), max(r[i, 2], r[j, 2]), max(r[i, 3], r[j, 3]))
+        self.boxes[k] = tuple(r[k].tolist())
+        self.area[k] = (r[k, 2] - r[k, 0]) * (r[k, 3] - r[k, 1])
+        bx0, by0, bx1, by1 = self.bounds
+        self.findable[k] = r[k, 2] > bx0 and r[k, 0] < bx1 and r[k, 3] > by0 and r[k, 1] < by1
+        self.alive[i] = self.alive[j] = False
+        self.live[i] = self.live[j] = False
+        self.children.append((i, j))
+        others = np.nonzero(self.live[:k])[0]
+        if len(others):
+            o = r[others]
+            dist = ((np.maximum(r[k, 2], o[:, 2]) - np.minimum(r[k, 0], o[:, 0]))
+                    * (np.maximum(r[k, 3], o[:, 3]) - np.minimum(r[k, 1], o[:, 1])) - self.area[k] - self.area[others])
+            order = np.lexsort((others, dist))
+            dists, chosen = dist[order].tolist(), others[order].tolist()
+            self.streams[k] = (dists, chosen)
+            heapq.heappush(self.heads, (dists[0], k, chosen[0], 0))
+        self.alive[k] = True
+        self.live[k] = True
+
+    def order(self) -> list[int]:
+        """Boxes depth first, each group's children sorted left-top first by pdfminer's key."""
+        rect = self.rect
+
+        def key(k: int) -> float:
+            return float((1 - _FLOW) * rect[k, 0] - (1 + _FLOW) * (rect[k, 1] + rect[k, 3]))
+
+        out: list[int] = []
+        stack = [self.size - 1]
+        while stack:
+            k = stack.pop()
+            if k < self.n:
+                out.append(k)
+            else:
+                stack.extend(reversed(sorted(self.children[k - self.n], key=key)))
+        return out

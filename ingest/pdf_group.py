@@ -1,0 +1,168 @@
+"""pdfminer.six's layout analysis with its default LAParams (line_overlap 0.5, char_margin 2.0,
+word_margin 0.1, line_margin 0.5, boxes_flow 0.5), on plain Glyph records, so that an engine
+other than pdfminer hands the layout heuristics the text boxes pdfminer would have made.
+
+Characters in drawing order become lines, with spaces where words are apart; lines that sit
+close, with the same height and an aligned edge or middle, become text boxes; boxes are merged
+pairwise, smallest wasted area first, into a tree whose traversal is the reading order. Ties
+are broken by position in the input, where pdfminer breaks them by object identity.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ingest.pdf_blocks import Glyph, TextBox, TextLine
+from ingest.pdf_boxorder import reading_order
+
+_LINE_OVERLAP = 0.5
+_CHAR_MARGIN = 2.0
+_WORD_MARGIN = 0.1
+_LINE_MARGIN = 0.5
+_CHUNK = 512  # lines compared with all others at once when finding neighbours
+_GRID = 50  # points: the cell size of pdfminer's Plane, whose scan order lines are found in
+
+Bounds = tuple[float, float, float, float]
+_SPACE = Glyph(" ", " ", 0.0, 0.0, 0.0, 0.0, 0.0, "", False)  # between words
+
+
+def layout(glyphs: Sequence[Glyph], bounds: Bounds) -> list[TextBox]:
+    """Text boxes in reading order from the characters of one page (or form) in drawing order.
+    `bounds` is the page: lines and boxes wholly outside it are nobody's neighbours, as in
+    pdfminer."""
+    boxes = _boxes(_lines(glyphs), bounds)
+    return [boxes[i] for i in reading_order([(b.x0, b.y0, b.x1, b.y1) for b in boxes], bounds)]
+
+
+# --- characters to lines ---------------------------------------------------------------------
+
+def _lines(glyphs: Sequence[Glyph]) -> list[TextLine]:
+    """Characters in drawing order as lines, with spaces between words: pdfminer's
+    group_objects, which starts a new line wherever the next character is not beside the last
+    (`halign`: boxes overlapping vertically by more than half the smaller height, and less than
+    two character widths apart), and LTTextLineHorizontal.add, which puts a space where a
+    character starts more than a tenth of its width or height after the last one ends.
+    Inlined into one pass: it runs for every character of every page."""
+    lines: list[TextLine] = []
+    if not glyphs:
+        return lines
+    first = glyphs[0]
+    run = [first]
+    _, _, px0, py0, px1, py1, _, _, _ = first
+    x0, y0, x1, y1 = px0, py0, px1, py1
+    for glyph in glyphs[1:]:
+        _, _, gx0, gy0, gx1, gy1, _, _, _ = glyph
+        beside = False
+        if gy0 <= py1 and py0 <= gy1:
+            # pdfminer's voverlap: the lesser of |y0 - other.y1| and |y1 - other.y0|
+            overlap = abs(py0 - gy1)
+            other = abs(py1 - gy0)
+            if other < overlap:
+                overlap = other
+            height = py1 - py0 if py1 - py0 < gy1 - gy0 else gy1 - gy0
+            if height * _LINE_OVERLAP < overlap:
+                if gx0 <= px1 and px0 <= gx1:
+                    gap = 0.0
+                else:
+                    gap = abs(px0 - gx1)
+                    other = abs(px1 - gx0)
+                    if other < gap:
+                        gap = other
+                width = px1 - px0 if px1 - px0 > gx1 - gx0 else gx1 - gx0
+                beside = gap < width * _CHAR_MARGIN
+        if beside:
+            width = gx1 - gx0 if gx1 - gx0 > gy1 - gy0 else gy1 - gy0
+            if px1 < gx0 - _WORD_MARGIN * width:
+                run.append(_SPACE)
+            run.append(glyph)
+            if gx0 < x0:
+                x0 = gx0
+            if gy0 < y0:
+                y0 = gy0
+            if gx1 > x1:
+                x1 = gx1
+            if gy1 > y1:
+                y1 = gy1
+        else:
+            _finish(run, x0, y0, x1, y1, lines)
+            run = [glyph]
+            x0, y0, x1, y1 = gx0, gy0, gx1, gy1
+        px0, py0, px1, py1 = gx0, gy0, gx1, gy1
+    _finish(run, x0, y0, x1, y1, lines)
+    return lines
+
+
+def _finish(run: list[Glyph], x0: float, y0: float, x1: float, y1: float, lines: list[TextLine]) -> None:
+    """Keep the run as a line unless it is empty or blank, which pdfminer sets aside."""
+    if x1 > x0 and y1 > y0 and not "".join([g[1] for g in run]).isspace():
+        lines.append(TextLine(tuple(run), x0, y0, x1, y1))
+
+
+def _boxes(lines: list[TextLine], bounds: Bounds) -> list[TextBox]:
+    """Lines joined with their neighbours, as pdfminer's group_textlines joins them: each line
+    in turn takes its neighbours and their boxes into a new box. The order in which it meets
+    them (the order of pdfminer's grid of 50-point cells) is kept, because it decides which of
+    two lines on one baseline comes first in the box."""
+    neighbours = _neighbours(lines, bounds)
+    boxes: dict[int, list[int]] = {}
+    for a, near in enumerate(neighbours):
+        members = [a]
+        for b in near:
+            members.append(b)
+            if b in boxes:
+                members.extend(boxes.pop(b))
+        box = list(dict.fromkeys(members))
+        for member in box:
+            boxes[member] = box
+    out: list[TextBox] = []
+    done: set[int] = set()
+    for a in range(len(lines)):  # boxes in the order of their first line
+        box = boxes[a]
+        if id(box) in done:
+            continue
+        done.add(id(box))
+        chosen = sorted((lines[i] for i in box), key=lambda ln: -ln.y1)  # stable: ties keep box order
+        out.append(TextBox(tuple(chosen), min(ln.x0 for ln in chosen), min(ln.y0 for ln in chosen),
+                           max(ln.x1 for ln in chosen), max(ln.y1 for ln in chosen)))
+    return out
+
+
+def _neighbours(lines: list[TextLine], bounds: Bounds) -> list[list[int]]:
+    """For each line, the lines within half its height above or below that have the same height
+    and a common left edge, right edge or middle (pdfminer's find_neighbors), in the order
+    pdfminer's Plane finds them: by the first grid cell they share with the search area, rows
+    from the bottom, then by line."""
+    n = len(lines)
+    if not n:
+        return []
+    box = np.array([(ln.x0, ln.y0, ln.x1, ln.y1) for ln in lines])
+    x0, y0, x1, y1 = box.T
+    height, middle = y1 - y0, (x0 + x1) / 2
+    findable = _inside(box, bounds)
+    left, bottom = bounds[0], bounds[1]
+    cell_x = [int(max(left, v)) // _GRID for v in x0.tolist()]
+    cell_y = [int(max(bottom, v)) // _GRID for v in y0.tolist()]
+    out: list[list[int]] = []
+    for start in range(0, n, _CHUNK):
+        a = slice(start, min(n, start + _CHUNK))
+        d = (_LINE_MARGIN * height[a])[:, None]
+        near = ((x1[None, :] > x0[a, None]) & (x0[None, :] < x1[a, None])
+                & (y1[None, :] > y0[a, None] - d) & (y0[None, :] < y1[a, None] + d)
+                & (np.abs(height[None, :] - height[a, None]) <= d)
+                & ((np.abs(x0[None, :] - x0[a, None]) <= d) | (np.abs(x1[None, :] - x1[a, None]) <= d)
+                   | (np.abs(middle[None, :] - middle[a, None]) <= d))
+                & findable[None, :])
+        for row, found in enumerate(near):
+            i = start + row
+            qx = int(max(left, x0[i])) // _GRID
+            qy = int(max(bottom, y0[i] - _LINE_MARGIN * height[i])) // _GRID
+            out.append(sorted(np.nonzero(found)[0].tolist(),
+                              key=lambda j: (max(qy, cell_y[j]), max(qx, cell_x[j]), j)))
+    return out
+
+
+def _inside(box: np.ndarray, bounds: Bounds) -> np.ndarray:
+    """Which rectangles overlap the page: pdfminer's Plane never finds the others."""
+    bx0, by0, bx1, by1 = bounds
+    return (box[:, 2] > bx0) & (box[:, 0] < bx1) & (box[:, 3] > by0) & (box[:, 1] < by1)

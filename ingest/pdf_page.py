@@ -1,0 +1,81 @@
+"""One laid-out page to what the layout heuristics read: text boxes become Blocks of Lines (font
+size, weight, superscripts set apart), tables come out of them, and the rest is put in reading
+order. Both PDF engines end here, so the same boxes always make the same blocks."""
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from ingest.errors import ReadError
+from ingest.pdf_blocks import Block, Line, PdfContent, Rule, TextBox, TextLine
+from ingest.pdf_order import find_gutter, reading_order
+from ingest.pdf_tables import find_tables
+from ingest.records import Table
+
+_SUPERSCRIPT = 0.8  # characters this much smaller than the line's letters are raised or lowered marks
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|\.B$|\.BI$|CMBX|CMB\d", re.IGNORECASE)
+
+
+def page_blocks(boxes: Sequence[TextBox], rules: Callable[[], Sequence[Rule]], number: int, width: float,
+                height: float) -> tuple[list[Block], list[Table]]:
+    """The page's text blocks in reading order, tables' cells left out, and its tables.
+    `rules` gives the page's ruled lines (ingest.pdf_tables.find_tables asks only if needed)."""
+    blocks: dict[int, Block] = {}
+    for i, box in enumerate(boxes):
+        lines = tuple(line for line in (make_line(x) for x in box.lines) if line is not None)
+        if lines:
+            blocks[i] = Block(number, lines, box.x0, box.y0, box.x1, box.y1, width, height)
+    gutter = find_gutter(list(blocks.values())) if blocks else None
+    tables, used = find_tables(boxes, rules, gutter)
+    text = [block for i, block in blocks.items() if i not in used]
+    return reading_order(text, gutter), tables
+
+
+def make_line(line: TextLine) -> Line | None:
+    """The line's text, the median size of its letters, whether they are bold, and its text
+    without sub- and superscripts; None for a line of white space."""
+    glyphs = line.glyphs
+    parts = [g[0] for g in glyphs]
+    text = "".join(parts).strip()
+    if not text:
+        return None
+    char_sizes = [g[6] for g in glyphs]  # 0 for inserted spaces
+    sizes: list[float] = []
+    bold = 0
+    for glyph in glyphs:
+        letter = glyph[0]
+        if glyph[8] and letter[:1].isalpha():
+            sizes.append(glyph[6])
+            bold += _bold(glyph[7])
+    letters = len(sizes)
+    if not sizes:
+        sizes = [s for s in char_sizes if s] or [0.0]
+    median = statistics.median(sizes)
+    # Without superscripts: "Thompsonb" -> "Thompson", for reading names next to their marks.
+    cut = _SUPERSCRIPT * median
+    if any(0 < s < cut for s in char_sizes):
+        plain: str | None = "".join(p for p, s in zip(parts, char_sizes) if not 0 < s < cut).strip()
+    else:
+        plain = None
+    return Line(text, median, letters > 0 and bold >= 0.8 * letters,
+                line.x0, line.y0, line.x1, line.y1, plain)
+
+
+@lru_cache(maxsize=1024)
+def _bold(font: str) -> bool:
+    return bool(_BOLD_FONT.search(font))
+
+
+def assemble(pages: list[tuple[Block, ...]], tables: list[tuple[Table, ...]], failed: list[int],
+             info: dict[str, str], source_path: str) -> PdfContent:
+    """The document's content, with warnings for pages that failed or carry no text. Raises
+    ReadError when no page could be read at all."""
+    if len(failed) == len(pages):
+        raise ReadError("broken PDF: no page could be interpreted", stage="pdf", path=source_path)
+    warnings = [f"pages that could not be interpreted: {', '.join(map(str, failed))}"] if failed else []
+    blank = [n + 1 for n, page in enumerate(pages) if not page and not tables[n] and n + 1 not in failed]
+    if blank and len(blank) < len(pages):
+        warnings.append(f"pages without a text layer (scanned without OCR?): {', '.join(map(str, blank))}")
+    return PdfContent(pages=tuple(pages), info=info, tables=tuple(tables), warnings=tuple(warnings))
