@@ -31,6 +31,11 @@ class Limits:
     max_inflate_ratio: int = 100
     min_inflated_budget: int = 64_000_000
     max_inflated_bytes: int = 1_000_000_000
+    # Per page: a page over these is skipped with a warning, the rest of the document is read.
+    # Journal pages hold 3,000-10,000 characters and well under 1 MB of drawing instructions
+    # (the densest page of the test corpora: about 0.4 MB of figure paths).
+    max_page_content_bytes: int = 16_000_000  # pdfminer: inflated content streams of one page
+    max_page_chars: int = 200_000  # pdfium: characters on one page
 
     def max_bytes_for(self, kind: str) -> int:
         return self.max_bytes if kind == "pdf" else min(self.max_bytes, self.max_markup_bytes)

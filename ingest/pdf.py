@@ -126,8 +126,14 @@ def extract(data: bytes, source_path: str, limits: Limits = DEFAULT_LIMITS) -> P
     pages: list[tuple[Block, ...]] = []
     tables: list[tuple[Table, ...]] = []
     failed: list[int] = []
+    oversized: list[int] = []
     for number, page in enumerate(pdf_pages):
         try:
+            if _content_bytes(page) > limits.max_page_content_bytes:
+                oversized.append(number + 1)  # pdfminer would spend minutes on it in Python
+                pages.append(())
+                tables.append(())
+                continue
             interpreter.process_page(page)
             layout = device.get_result()
             blocks, found = _page(layout, number, laparams, device.rules)
@@ -136,7 +142,14 @@ def extract(data: bytes, source_path: str, limits: Limits = DEFAULT_LIMITS) -> P
             blocks, found = [], []
         pages.append(tuple(blocks))
         tables.append(tuple(found))
-    return assemble(pages, tables, failed, info, source_path)
+    return assemble(pages, tables, failed, info, source_path, oversized)
+
+
+def _content_bytes(page: PDFPage) -> int:
+    """Inflated size of the page's content streams (pdfminer keeps the inflated data, so the
+    interpreter does not inflate them again)."""
+    streams = page.contents if isinstance(page.contents, list) else [page.contents]
+    return sum(len(stream.get_data()) for stream in map(resolve1, streams) if hasattr(stream, "get_data"))
 
 
 def _open(data: bytes, source_path: str, limits: Limits) -> tuple[Any, dict[str, str], list[PDFPage]]:

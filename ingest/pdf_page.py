@@ -8,7 +8,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from ingest.errors import ReadError
+from ingest.errors import ReadError, TooComplex
 from ingest.pdf_blocks import Block, Line, PdfContent, Rule, TextBox, TextLine
 from ingest.pdf_order import find_gutter, reading_order
 from ingest.pdf_tables import find_tables
@@ -69,13 +69,19 @@ def _bold(font: str) -> bool:
 
 
 def assemble(pages: list[tuple[Block, ...]], tables: list[tuple[Table, ...]], failed: list[int],
-             info: dict[str, str], source_path: str) -> PdfContent:
-    """The document's content, with warnings for pages that failed or carry no text. Raises
-    ReadError when no page could be read at all."""
+             info: dict[str, str], source_path: str, oversized: Sequence[int] = ()) -> PdfContent:
+    """The document's content, with warnings for pages that failed, were over the per-page cap
+    (`oversized`) or carry no text. Raises ReadError when no page could be read at all."""
+    if oversized and len(failed) + len(oversized) == len(pages):
+        raise TooComplex(f"every page is over the per-page cap (pages {', '.join(map(str, oversized))})",
+                         path=source_path)
     if len(failed) == len(pages):
         raise ReadError("broken PDF: no page could be interpreted", stage="pdf", path=source_path)
     warnings = [f"pages that could not be interpreted: {', '.join(map(str, failed))}"] if failed else []
-    blank = [n + 1 for n, page in enumerate(pages) if not page and not tables[n] and n + 1 not in failed]
+    if oversized:
+        warnings.append(f"pages skipped, over the per-page cap on content: {', '.join(map(str, oversized))}")
+    skipped = set(failed) | set(oversized)
+    blank = [n + 1 for n, page in enumerate(pages) if not page and not tables[n] and n + 1 not in skipped]
     if blank and len(blank) < len(pages):
         warnings.append(f"pages without a text layer (scanned without OCR?): {', '.join(map(str, blank))}")
     return PdfContent(pages=tuple(pages), info=info, tables=tuple(tables), warnings=tuple(warnings))

@@ -64,10 +64,14 @@ def extract(data: bytes, source_path: str, limits: Limits = DEFAULT_LIMITS) -> P
         pages: list[tuple[Block, ...]] = []
         tables: list[tuple[Table, ...]] = []
         failed: list[int] = []
+        oversized: list[int] = []
         unreadable: list[int] = []
         for number in range(len(document)):
             try:
-                read = _page(api, document, number, fonts)
+                read = _page(api, document, number, fonts, limits.max_page_chars)
+            except _Oversized:
+                oversized.append(number + 1)
+                read = [], []
             except _PAGE_FAILURES:
                 read = None
             except _Unread:
@@ -82,7 +86,7 @@ def extract(data: bytes, source_path: str, limits: Limits = DEFAULT_LIMITS) -> P
         document.close()
     if unreadable:
         raise TextUnreadable(unreadable)
-    return assemble(pages, tables, failed, info, source_path)
+    return assemble(pages, tables, failed, info, source_path, oversized)
 
 
 def _open(data: bytes, source_path: str, limits: Limits) -> pdfium.PdfDocument:
@@ -114,8 +118,12 @@ def _info(document: pdfium.PdfDocument) -> dict[str, str]:
     return info
 
 
+class _Oversized(Exception):
+    """A page with more characters than the per-page cap allows."""
+
+
 def _page(api: Api, document: pdfium.PdfDocument, number: int,
-          fonts: FontFacts) -> tuple[list[Block], list[Table]] | None:
+          fonts: FontFacts, max_chars: int) -> tuple[list[Block], list[Table]] | None:
     """The page's blocks and tables; None when pdfium cannot load it."""
     page = pdfium.raw.FPDF_LoadPage(document.raw, number)
     if not page:
@@ -127,6 +135,8 @@ def _page(api: Api, document: pdfium.PdfDocument, number: int,
         if not textpage:
             return None
         try:
+            if pdfium.raw.FPDFText_CountChars(textpage) > max_chars:
+                raise _Oversized
             glyphs, unread = page_glyphs(api, handle(textpage), number, frame, objects, fonts)
         finally:
             pdfium.raw.FPDFText_ClosePage(textpage)

@@ -206,3 +206,21 @@ def test_text_without_sentence_boundaries_is_annotated_in_bounded_chunks(tmp_pat
     (annotated,) = annotate([doc], create("ner.rules.v1"))
     assert len(annotated.sentences) > 300
     assert max(len(s.text) for s in annotated.sentences) <= MAX_SENTENCE_CHARS
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfminer"])
+def test_a_page_over_the_per_page_cap_is_skipped_and_the_rest_is_read(tmp_path: Path, engine: str) -> None:
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=10)
+    pdf.add_page()
+    pdf.multi_cell(w=0, text="Perovskite solar cells reach a power conversion efficiency of 25 % in this report. " * 3)
+    pdf.add_page()
+    pdf.multi_cell(w=0, text="Dense figure labels and drawing instructions fill this page completely. " * 60)
+    path = tmp_path / "dense.pdf"
+    pdf.output(str(path))
+    # Caps just above the first page's size and below the second's.
+    limits = Limits(max_page_chars=1_000, max_page_content_bytes=2_000)
+    doc = read_document(path, limits=limits, pdf_engine=engine)
+    assert doc.pages == 2 and "power conversion efficiency" in " ".join(p.text for p in doc.text_blocks())
+    assert "Dense figure labels" not in " ".join(p.text for p in doc.text_blocks())
+    assert "pages skipped, over the per-page cap on content: 2" in doc.warnings
