@@ -1,12 +1,13 @@
 """Sentences per second of the whole rule pipeline (nlp.pipeline.annotate) on one core; prints JSON.
 
-    python benchmarks/pipeline_speed.py [--repeat 2]
+    python benchmarks/pipeline_speed.py [--repeat 2] [--linker rules|learned|auto|MODEL_DIR]
 
 Input: the 45 full texts of SOFC-Exp, one paragraph per line, as ParsedDocuments. The process
 is pinned to one CPU where the OS allows it. Everything the pipeline does is timed: sentence
 splitting, tagging (ner.rules.v1), quantities with SI values, abbreviations, text, component
 and table facts, synthesis recipes and dopants. The tagger's lexicon is built and caches are
-warmed by a first pass, reported apart as `first_pass_s`.
+warmed by a first pass, reported apart as `first_pass_s`. `--linker` chooses how facts and dopants
+are linked (nlp.relations; default: the rules); the learned model is loaded before timing.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ingest.records import Paragraph, ParsedDocument, content_hash  # noqa: E402
 from mattermine.corpora import corpus_path  # noqa: E402
 from nlp.pipeline import annotate  # noqa: E402
 from nlp.registry import create  # noqa: E402
+from nlp.relations.linker import load_linker  # noqa: E402
 
 
 def documents() -> list[ParsedDocument]:
@@ -37,22 +39,24 @@ def documents() -> list[ParsedDocument]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--linker", default="rules", help="rules, learned, auto or a model folder (nlp.relations)")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     docs = documents()
     tagger = create("ner.rules.v1")
+    linker = load_linker(None, args.linker)
     t0 = time.perf_counter()
-    first = list(annotate(docs, tagger))
+    first = list(annotate(docs, tagger, linker=linker))
     first_s = time.perf_counter() - t0
     sentences = sum(len(a.sentences) for a in first)
     best = float("inf")
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        out = list(annotate(docs, tagger))
+        out = list(annotate(docs, tagger, linker=linker))
         best = min(best, time.perf_counter() - t0)
     print(json.dumps({
-        "corpus": "sofc-exp/texts", "documents": len(docs), "sentences": sentences,
+        "corpus": "sofc-exp/texts", "linker": linker.name, "documents": len(docs), "sentences": sentences,
         "characters": sum(len(p.text) for d in docs for p in d.paragraphs),
         "facts": sum(len(a.measurements) for a in out), "syntheses": sum(len(a.syntheses) for a in out),
         "dopings": sum(len(a.dopings) for a in out), "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,

@@ -14,7 +14,7 @@ from mattermine.cli import main
 # -- nlp -----------------------------------------------------------------------------------
 @main.group()
 def nlp() -> None:
-    """Train, evaluate and list transformer NER models (ner.transformer.v1)."""
+    """Train, evaluate and list transformer NER models (ner.transformer.v1); build the learned fact linker."""
 
 
 def _model_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -24,7 +24,7 @@ def _model_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         from nlp.transformer.models import ModelNotFound
 
         try:
-            if fn.__name__ in ("nlp_train", "nlp_evaluate", "nlp_pretrain", "nlp_quantize"):
+            if fn.__name__ in ("nlp_train", "nlp_evaluate", "nlp_pretrain", "nlp_quantize", "nlp_train_multi"):
                 require_torch()
             return fn(*args, **kwargs)
         except (ModelNotFound, MissingDependency, FileNotFoundError, OSError) as exc:
@@ -53,17 +53,22 @@ _DATA_DIR = click.option("--data-dir", type=click.Path(file_okay=False, path_typ
 @click.option("--crf/--no-crf", default=True, show_default=True,
               help="Train a CRF over word labels jointly with the encoder (decoded with Viterbi).")
 @click.option("--seed", default=0, show_default=True, help="Seed of initialisation and batch order.")
+@click.option("--freeze-embeddings", is_flag=True,
+              help="Do not train the word-embedding matrix (a cheaper step on CPU).")
+@click.option("--threads", type=int, default=None,
+              help="Torch threads (default: the cores this process may use).")
 @_DATA_DIR
 @_model_errors
 def nlp_train(data: Path, dev: Path | None, name: str, out: Path | None, base: str | None, epochs: int,
-              lr: float, batch_size: int, crf: bool, seed: int, data_dir: Path | None) -> None:
+              lr: float, batch_size: int, crf: bool, seed: int, freeze_embeddings: bool, threads: int | None,
+              data_dir: Path | None) -> None:
     """Fine-tune a token-classification model on IOB2 data and save it as a named model."""
     from nlp.transformer.models import models_dir, resolve_base
     from nlp.transformer.train import train
 
     target = out or models_dir(data_dir) / name
     meta = train(data, target, base=resolve_base(base, data_dir), epochs=epochs, lr=lr, batch_size=batch_size, dev=dev, crf=crf,
-                 seed=seed)
+                 seed=seed, freeze_embeddings=freeze_embeddings, threads=threads)
     click.echo(json.dumps({"path": str(target), "history": meta["history"],
                            "dev": meta["metrics"]["dev"]}, indent=2))
 
@@ -163,3 +168,157 @@ def nlp_models(as_json: bool, data_dir: Path | None) -> None:
             f1 = "-" if row["dev_f1"] is None else f"{row['dev_f1']:.3f}"
             click.echo(f"{row['name']}\tbase={row['base']}\tlabels={','.join(row['labels'])}\t"
                        f"data={str(row['data_sha256'])[:12]}\tdev_f1={f1}")
+
+
+@nlp.command("train-multi")
+@click.option("--name", required=True, help="Model name (saved under <data-dir>/models/ner/NAME).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Save here instead of under the data directory.")
+@click.option("--heads", default="mat,syn,meas,sofc", show_default=True,
+              help="Tasks, comma-separated: mat (MatScholar), syn (synthesis procedures), meas (MeasEval), "
+              "sofc (SOFC-Exp); the first is the primary head.")
+@click.option("--base", default=None, help="Base checkpoint: a name from `nlp pretrain`, a folder or a Hugging "
+              "Face name (default: offline all-MiniLM-L6-v2).")
+@click.option("--epochs", default=3.0, show_default=True,
+              help="Steps = epochs x (training windows of all tasks) / batch size.")
+@click.option("--steps", type=int, default=None, help="Optimiser steps (overrides --epochs).")
+@click.option("--lr", default=2e-4, show_default=True)
+@click.option("--batch-size", default=32, show_default=True)
+@click.option("--alpha", default=0.5, show_default=True,
+              help="A task is drawn for a step with probability proportional to its examples**alpha.")
+@click.option("--crf/--no-crf", default=True, show_default=True, help="A CRF per head, trained jointly.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--freeze-embeddings", is_flag=True, help="Do not train the word-embedding matrix (cheaper on CPU).")
+@click.option("--threads", type=int, default=None, help="Torch threads (default: the cores this process may use).")
+@click.option("--eval-every", default=0, show_default=True, help="Score every head on dev every N steps (0: at the end).")
+@_DATA_DIR
+@_model_errors
+def nlp_train_multi(name: str, out: Path | None, heads: str, base: str | None, epochs: float, steps: int | None,
+                    lr: float, batch_size: int, alpha: float, crf: bool, seed: int, freeze_embeddings: bool,
+                    threads: int | None, eval_every: int, data_dir: Path | None) -> None:
+    """Train one encoder with a head per task on the public corpora (../shared/corpora or
+    $MATTERMINE_CORPORA): train splits for training, dev splits scored; prints JSON."""
+    from mattermine.corpora import CorpusMissing
+    from nlp.transformer.models import models_dir, resolve_base
+    from nlp.transformer.multitask import record_int8_multi, train_multi
+    from nlp.transformer.tasks import HEADS, public_tasks
+
+    wanted = [h.strip() for h in heads.split(",") if h.strip()]
+    unknown = [h for h in wanted if h not in HEADS]
+    if unknown or not wanted:
+        raise click.UsageError(f"unknown head(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(HEADS)}")
+    click.echo(f"reading {', '.join(wanted)} (train and dev splits)", err=True)
+    try:
+        tasks = public_tasks(wanted)
+    except CorpusMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    for head, task in tasks.items():
+        click.echo(f"  {head}: {len(task.train)} train, {len(task.dev or [])} dev sentences ({task.source})", err=True)
+    target = out or models_dir(data_dir) / name
+    show = _TrainProgress()
+    meta = train_multi(tasks, target, base=resolve_base(base, data_dir), epochs=epochs, steps=steps, lr=lr,
+                       batch_size=batch_size, alpha=alpha, crf=crf, seed=seed, freeze_embeddings=freeze_embeddings,
+                       threads=threads, eval_every=eval_every, primary=wanted[0], progress=show)
+    show.close()
+    from nlp.transformer import onnx
+
+    if onnx.available():
+        click.echo("measuring int8 against float on every head's dev data", err=True)
+        meta["int8"] = record_int8_multi(target, {h: t.dev for h, t in tasks.items() if t.dev},
+                                         {h: t.normalised for h, t in tasks.items()})
+    click.echo(json.dumps({"path": str(target), "steps": meta["steps"], "train_seconds": meta["train_seconds"],
+                           "history": meta["history"], "dev": meta["metrics"]["dev_per_head"],
+                           "int8": meta.get("int8")}, indent=2))
+
+
+class _TrainProgress:
+    """Step, rate, ETA and the last loss on one rewritten line on a terminal; dev rows as lines."""
+
+    def __init__(self) -> None:
+        import sys
+
+        self.stream = sys.stderr
+        self.tty = self.stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, row: dict[str, Any]) -> None:
+        import time
+
+        if "eval" in row:
+            self.stream.write(("\n" if self.tty else "") + json.dumps(row["eval"]) + "\n")
+            self.stream.flush()
+            return
+        now = time.monotonic()
+        if not self.tty or (now - self.last < 0.5 and row["step"] < row["steps"]):
+            return
+        self.last = now
+        rate = row["step"] / max(row["seconds"], 1e-9)
+        eta = int((row["steps"] - row["step"]) / rate) if rate else 0
+        self.stream.write(f"\rstep {row['step']}/{row['steps']}  {rate:5.2f} steps/s  ETA {eta // 60}:{eta % 60:02d}  "
+                          f"{row['task']} loss {row['loss']:.3f}   ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class _StageProgress:
+    """One rewritten line per stage on a terminal (stage, done/total, elapsed); silent in pipes."""
+
+    def __init__(self) -> None:
+        import sys
+        import time
+
+        self.stream = sys.stderr
+        self.enabled = self.stream.isatty()
+        self.clock = time.monotonic
+        self.start = self.clock()
+        self.last = 0.0
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or (stage == self.stage and done < total and self.clock() - self.last < 0.2):
+            return
+        self.last = self.clock()
+        if stage != self.stage and self.stage:
+            self.stream.write("\n")
+        self.stage = stage
+        count = f" {done}/{total}" if total > 1 else ""
+        self.stream.write(f"\r[{self.clock() - self.start:6.1f} s] {stage}{count}   ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.stage:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+@nlp.command("build-default")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Save here instead of <data-dir>/models/relations/default (where `extract` looks).")
+@click.option("--seed", default=0, show_default=True, help="Seed of the trees and the folds.")
+@_DATA_DIR
+def nlp_build_default(out: Path | None, seed: int, data_dir: Path | None) -> None:
+    """Build the learned fact and dopant linker from the public corpora on this CPU (about a minute)
+    and install it; `extract` then uses it by itself. Prints the dev numbers as JSON."""
+    from mattermine.corpora import CorpusMissing
+    from nlp.registry import create
+    from nlp.relations.build import CorpusPaths, build_default
+    from nlp.relations.linker import linker_dir
+
+    try:
+        paths = CorpusPaths.default()
+    except CorpusMissing as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = out or linker_dir(data_dir)
+    progress = _StageProgress()
+    try:
+        meta = build_default(target, paths, create("ner.rules.v1"), progress, seed=seed)
+    finally:
+        progress.close()
+    meta.pop("curves", None)
+    keep = ("threshold", "dev_sofc", "dev_sc_comics", "train_out_of_fold_sofc", "dev_ece", "doping_threshold",
+            "training")
+    click.echo(json.dumps({"path": str(target), **{k: meta[k] for k in keep if k in meta}}, indent=2))

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from nlp.discourse import METHOD, Clause, clause_at, clauses, coordinated_runs, is_specific_material, topic
 from nlp.quantities import LIST_JOIN
 from nlp.records import Measurement, Mention, Quantity, Sentence
 from nlp.units import dimension
 
-__all__ = ["METHOD", "PROPERTY_DIMENSIONS", "fits", "is_value", "link_measurements", "properties", "property_dimensions",
-           "property_for"]
+__all__ = ["METHOD", "PROPERTY_DIMENSIONS", "SentenceLinks", "attached", "fits", "is_value", "labelled",
+           "link_measurements", "main_material", "properties", "property_dimensions", "property_for", "sentence_links"]
 
 # Property key (as nlp.lexicon normalises it) -> unit dimensions it can be measured in.
 # "none" stands for a unitless number (ZT, a dielectric constant).
@@ -132,27 +133,43 @@ def fits(prop: Mention, q: Quantity) -> bool:
     return dim in property_dimensions(prop.key)
 
 
+@dataclass(frozen=True)
+class SentenceLinks:
+    """What the rules decided for one sentence, kept for the learned linker (nlp.relations),
+    which uses the clauses and the rules' facts as features."""
+
+    clauses: tuple[Clause, ...]
+    previous: tuple[Mention, ...]  # the material an "it" here would stand for
+    facts: tuple[Measurement, ...]
+
+
+def sentence_links(sentences: Sequence[Sentence]) -> list[SentenceLinks | None]:
+    """The rules' clauses and facts per sentence; None for table rows (nlp.tables links those)."""
+    out: list[SentenceLinks | None] = []
+    topics: list[tuple[Mention, ...]] = []  # what each earlier sentence is about
+    main = main_material(sentences)
+    for i, s in enumerate(sentences):
+        if s.table is not None:
+            topics.append(())
+            out.append(None)
+            continue
+        previous = topics[-1] if topics and len({m.key for m in topics[-1]}) == 1 else main
+        cls = clauses(s.text, s.mentions, s.quantities, previous)
+        out.append(SentenceLinks(tuple(cls), previous, tuple(_dedupe(_link_sentence(i, s, cls, topics)))))
+        topics.append(topic(cls))
+    return out
+
+
 def link_measurements(sentences: Sequence[Sentence]) -> list[Measurement]:
     """Measurements of every sentence; `Measurement.sentence` indexes into `sentences`.
 
     A material written as a pronoun ("its band gap") or a phase ("anatase") is a Mention over
     those words in the fact's own sentence, with the key of the material it stands for.
     """
-    out: list[Measurement] = []
-    topics: list[tuple[Mention, ...]] = []  # what each earlier sentence is about
-    main = _main_material(sentences)
-    for i, s in enumerate(sentences):
-        if s.table is not None:  # table rows have facts of their own (nlp.tables)
-            topics.append(())
-            continue
-        previous = topics[-1] if topics and len({m.key for m in topics[-1]}) == 1 else main
-        cls = clauses(s.text, s.mentions, s.quantities, previous)
-        out.extend(_dedupe(_link_sentence(i, s, cls, topics)))
-        topics.append(topic(cls))
-    return out
+    return [m for links in sentence_links(sentences) if links is not None for m in links.facts]
 
 
-def _main_material(sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
+def main_material(sentences: Sequence[Sentence]) -> tuple[Mention, ...]:
     """The material a document is plainly about (named far more often than any other), for an
     "it" whose sentence before names no single material."""
     counts: dict[str, list[Mention]] = {}
@@ -223,6 +240,16 @@ def is_value(text: str, q: Quantity) -> bool:
 def property_for(text: str, q: Quantity, props: list[Mention], qs: list[Quantity]) -> Mention | None:
     """The property a value belongs to (see _property_for)."""
     return _property_for(text, q, props, qs)
+
+
+def attached(text: str, q: Quantity, mats: list[Mention]) -> Mention | None:
+    """The material a value is written for ("1.12 eV for Si", "GaN (25 meV)"), see _attached."""
+    return _attached(text, q, mats)
+
+
+def labelled(text: str, q: Quantity, prop: Mention) -> bool:
+    """Whether a noun right after the value says what it measures ("92% conversion")."""
+    return _labelled(text, q, prop)
 
 
 def _is_value(text: str, q: Quantity) -> bool:

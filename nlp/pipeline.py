@@ -3,6 +3,9 @@
 Table rows are written as text lines and tagged with the sentences (nlp.tables); abbreviations
 a document defines are resolved over the whole document before facts are linked.
 
+Facts and dopants come from a linker (nlp.relations): the hand-written rules by default, or the
+learned scorer that `mattermine nlp build-default` installs, which `extract` picks up by itself.
+
 Sentences from many documents are tagged together in batches of `batch_sentences`, so a GPU
 tagger sees full batches however short the documents are; documents still come out one at a
 time, in input order, as soon as all their sentences are tagged.
@@ -16,16 +19,11 @@ from dataclasses import dataclass, field, replace
 from ingest.records import Paragraph, ParsedDocument, content_hash
 from nlp.abbreviations import METHOD as ABBREVIATIONS_METHOD
 from nlp.abbreviations import resolve_abbreviations
-from nlp.components import METHOD as COMPONENTS_METHOD
-from nlp.components import component_measurements
-from nlp.doping import METHOD as DOPING_METHOD
-from nlp.doping import find_dopings
 from nlp.fact_context import with_context
-from nlp.facts import METHOD as FACTS_METHOD
-from nlp.facts import link_measurements
 from nlp.quantities import find_quantities
 from nlp.records import AnnotatedDocument, Measurement, Mention, Sentence
 from nlp.registry import Tagger
+from nlp.relations.linker import Linker, RulesLinker
 from nlp.sentences import split_sentences
 from nlp.synthesis import METHOD as SYNTHESIS_METHOD
 from nlp.synthesis import find_syntheses
@@ -47,9 +45,10 @@ class _Pending:
     rows: dict[int, Row] = field(default_factory=dict)  # sentence index -> the table row it writes out
 
 
-def pipeline_name(tagger: Tagger) -> str:
-    return "+".join((SENTENCES_METHOD, tagger.name, QUANTITIES_METHOD, ABBREVIATIONS_METHOD, FACTS_METHOD,
-                     COMPONENTS_METHOD, TABLES_METHOD, SYNTHESIS_METHOD, DOPING_METHOD))
+def pipeline_name(tagger: Tagger, linker: Linker | None = None) -> str:
+    linker = linker or RulesLinker()
+    return "+".join((SENTENCES_METHOD, tagger.name, QUANTITIES_METHOD, ABBREVIATIONS_METHOD, linker.facts_method,
+                     TABLES_METHOD, SYNTHESIS_METHOD, linker.doping_method))
 
 
 def _split(doc: ParsedDocument) -> tuple[list[Sentence], dict[int, Row]]:
@@ -82,25 +81,26 @@ def _table_facts(sentences: list[Sentence], rows: dict[int, Row]) -> list[Measur
     return out
 
 
-def _finish(p: _Pending, name: str) -> AnnotatedDocument:
+def _finish(p: _Pending, name: str, linker: Linker) -> AnnotatedDocument:
     tagged = [
         replace(s, mentions=tuple(m or ()), quantities=tuple(find_quantities(s.text)) if s.table is None else ())
         for s, m in zip(p.sentences, p.mentions)
     ]
     sentences = resolve_abbreviations(tagged)
-    linked = link_measurements(sentences)
-    linked += component_measurements(sentences, linked)
-    facts = [with_context(sentences[m.sentence], m) for m in linked]
+    facts = [with_context(sentences[m.sentence], m) for m in linker.facts(sentences)]
     facts += _table_facts(sentences, p.rows)
     return AnnotatedDocument(p.doc.key, tuple(sentences), tuple(facts), name,
-                             tuple(find_syntheses(sentences)), tuple(find_dopings(sentences)))
+                             tuple(find_syntheses(sentences)), tuple(linker.dopings(sentences)))
 
 
-def annotate(docs: Iterable[ParsedDocument], tagger: Tagger, *, batch_sentences: int = 512) -> Iterator[AnnotatedDocument]:
-    """Annotate documents lazily; sentences are batched across documents for `tagger.tag`."""
+def annotate(docs: Iterable[ParsedDocument], tagger: Tagger, *, batch_sentences: int = 512,
+             linker: Linker | None = None) -> Iterator[AnnotatedDocument]:
+    """Annotate documents lazily; sentences are batched across documents for `tagger.tag`.
+    `linker` links facts and dopants (default: the rules, nlp.relations.RulesLinker)."""
     if batch_sentences < 1:
         raise ValueError("batch_sentences must be at least 1")
-    name = pipeline_name(tagger)
+    linker = linker or RulesLinker()
+    name = pipeline_name(tagger, linker)
     queue: deque[_Pending] = deque()
     batch: list[tuple[_Pending, int]] = []
 
@@ -115,7 +115,7 @@ def annotate(docs: Iterable[ParsedDocument], tagger: Tagger, *, batch_sentences:
 
     def ready() -> Iterator[AnnotatedDocument]:
         while queue and queue[0].todo == 0:
-            yield _finish(queue.popleft(), name)
+            yield _finish(queue.popleft(), name, linker)
 
     for doc in docs:
         sentences, rows = _split(doc)
@@ -131,7 +131,7 @@ def annotate(docs: Iterable[ParsedDocument], tagger: Tagger, *, batch_sentences:
     yield from ready()
 
 
-def annotate_text(text: str, tagger: Tagger) -> AnnotatedDocument:
+def annotate_text(text: str, tagger: Tagger, linker: Linker | None = None) -> AnnotatedDocument:
     """Annotate one plain-text string (treated as a single paragraph)."""
     doc = ParsedDocument(
         source_path="<text>",
@@ -140,4 +140,4 @@ def annotate_text(text: str, tagger: Tagger) -> AnnotatedDocument:
         reader="annotate_text",
         paragraphs=(Paragraph(text),),
     )
-    return next(annotate([doc], tagger))
+    return next(annotate([doc], tagger, linker=linker))

@@ -12,6 +12,10 @@ of that sentence, as sets. Both sides are normalised before comparing:
 
 precision = matched predicted pairs / predicted pairs; recall = matched gold pairs / gold
 pairs; sentences the annotators marked irrelevant count too (predictions there are false).
+
+With a linker (nlp.relations), each abstract's sentences, still tagged one by one, are given to it
+together, as the pipeline gives it a document; pairs are still scored sentence by sentence. The
+learned linker is scored by cross-validation (nlp.relations.nerre), since it trains on this file.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from nlp.evaluation import prf
 from nlp.formula import elements, looks_like_formula, parse_formula
 from nlp.records import Sentence
 from nlp.registry import Tagger
+from nlp.relations.linker import Linker
 
 _ADJECTIVES = re.compile(r"^(?:(?:trivalent|divalent|tetravalent|monovalent|pentavalent|small|trace)\s+)+", re.I)
 
@@ -61,14 +66,25 @@ def predicted_pairs(text: str, tagger: Tagger) -> set[tuple[str, str]]:
     return {(norm_host(d.host.text), norm_dopant(d.dopant.text)) for d in sentence_dopings(0, s)}
 
 
-def evaluate(path: Path, tagger: Tagger) -> dict[str, object]:
+def document_pairs(texts: list[str], tagger: Tagger, linker: Linker) -> list[set[tuple[str, str]]]:
+    """Normalised pairs per sentence, the abstract's sentences given to the linker together."""
+    sentences = [Sentence(t, 0, len(t), 0, None, tuple(m)) for t, m in zip(texts, tagger.tag(texts))]
+    out: list[set[tuple[str, str]]] = [set() for _ in texts]
+    for d in linker.dopings(sentences):
+        out[d.sentence].add((norm_host(d.host.text), norm_dopant(d.dopant.text)))
+    return out
+
+
+def evaluate(path: Path, tagger: Tagger, linker: Linker | None = None) -> dict[str, object]:
     data = json.loads(path.read_text(encoding="utf-8"))
     tp = fp = fn = sentences = 0
     for doc in data:
-        for sent in doc["doping_sentences"]:
+        texts = [sent["sentence_text"] for sent in doc["doping_sentences"]]
+        preds = (document_pairs(texts, tagger, linker) if linker is not None
+                 else [predicted_pairs(t, tagger) for t in texts])
+        for sent, pred in zip(doc["doping_sentences"], preds):
             sentences += 1
             gold = gold_pairs(sent)
-            pred = predicted_pairs(sent["sentence_text"], tagger)
             tp += len(gold & pred)
             fp += len(pred - gold)
             fn += len(gold - pred)

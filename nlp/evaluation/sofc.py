@@ -19,13 +19,15 @@ slots, each slot a MATERIAL, VALUE or DEVICE span. Scoring rule:
 * A predicted fact whose value overlaps a gold value of a frame with no material slot can be
   judged neither right nor wrong: it is counted apart ("unverifiable"), not in precision.
 * precision = correct predictions / other predictions counted; recall = gold facts hit by at
-  least one correct prediction / gold facts. "values" scores the same way without the
-  material: does the pipeline find the property value at all.
+  least one correct prediction / gold facts. Only sentences the annotators marked as describing
+  an experiment have frames, so a right fact stated elsewhere (a cited value) counts as wrong;
+  `precision_experiment_sentences` also reports precision over the marked sentences alone.
+  "values" scores the same way without the material: does the pipeline find the property value at all.
 """
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from nlp.keys import material_key
 from nlp.pipeline import annotate
 from nlp.records import AnnotatedDocument, Measurement
 from nlp.registry import Tagger
+from nlp.relations.linker import Linker
 
 SLOTS = ("conductivity", "resistance", "power_density", "current_density", "open_circuit_voltage", "voltage",
          "degradation_rate")
@@ -72,6 +75,7 @@ class GoldDocument:
     name: str
     sentences: dict[int, str]  # sentence id -> text
     frames: list[Frame]
+    experiment: frozenset[int] = frozenset()  # sentences the annotators marked as describing an experiment
 
 
 def _read_tsv(path: Path) -> Iterator[list[str]]:
@@ -82,7 +86,9 @@ def _read_tsv(path: Path) -> Iterator[list[str]]:
 
 def read_document(root: Path, name: str) -> GoldDocument:
     text = (root / "texts" / f"{name}.txt").read_text(encoding="utf-8")
-    sentences = {int(r[0]): text[int(r[2]) : int(r[3])] for r in _read_tsv(root / "annotations" / "sentences" / f"{name}.csv")}
+    rows = list(_read_tsv(root / "annotations" / "sentences" / f"{name}.csv"))
+    sentences = {int(r[0]): text[int(r[2]) : int(r[3])] for r in rows}
+    experiment = frozenset(int(r[0]) for r in rows if r[1] == "1")
     spans: dict[int, Span] = {}
     frames: list[Frame] = []
     for r in _read_tsv(root / "annotations" / "frames" / f"{name}.csv"):
@@ -99,7 +105,7 @@ def read_document(root: Path, name: str) -> GoldDocument:
                 frames[-1].materials.append(span)
             elif slot in SLOTS:
                 frames[-1].values.append((slot, span))
-    return GoldDocument(name, sentences, frames)
+    return GoldDocument(name, sentences, frames, experiment)
 
 
 def split_names(root: Path, split: str) -> list[str]:
@@ -109,12 +115,12 @@ def split_names(root: Path, split: str) -> list[str]:
     return sorted(r[head.index("name")] for r in rows[1:] if len(r) > head.index("set") and r[head.index("set")] == split)
 
 
-def annotate_gold(gold: GoldDocument, tagger: Tagger) -> tuple[AnnotatedDocument, list[int]]:
+def annotate_gold(gold: GoldDocument, tagger: Tagger, linker: Linker | None = None) -> tuple[AnnotatedDocument, list[int]]:
     """The pipeline over the gold sentences, one paragraph each; block b is gold sentence ids[b]."""
     ids = sorted(gold.sentences)
     doc = ParsedDocument(source_path=gold.name, content_hash=content_hash(gold.name.encode()), format="text",
                          reader="sofc-exp", paragraphs=tuple(Paragraph(gold.sentences[i]) for i in ids))
-    return next(annotate([doc], tagger)), ids
+    return next(annotate([doc], tagger, linker=linker)), ids
 
 
 def _overlap(a: int, b: int, span: Span) -> bool:
@@ -146,46 +152,71 @@ def _judge(m: Measurement, ann: AnnotatedDocument, ids: list[int], gold: GoldDoc
     return ("value_only", values) if values else ("wrong", [])
 
 
-def evaluate(root: Path, tagger: Tagger, split: str = "test") -> dict[str, object]:
-    correct = counted = unverifiable = value_correct = value_counted = 0
-    gold_facts = gold_values = facts_hit = values_hit = 0
-    for name in split_names(root, split):
+@dataclass
+class Judged:
+    """A split's scored predictions with their verdicts and the gold facts each one hits."""
+
+    # (fact, verdict, (document, frame, value) hit, whether its sentence is marked as an experiment)
+    predictions: list[tuple[Measurement, str, tuple[tuple[str, int, int], ...], bool]] = field(default_factory=list)
+    gold_facts: int = 0  # (frame, value) pairs whose frame has a material
+    gold_values: int = 0
+    documents: int = 0
+
+
+def judge(root: Path, tagger: Tagger, split: str = "test", linker: Linker | None = None,
+          names: Sequence[str] | None = None) -> Judged:
+    """Every scored prediction of the split with its verdict ("hit", "value_only", "unverifiable",
+    "wrong") and the (document, frame, value) it hits: what `evaluate` counts, and what
+    calibration is fit on."""
+    out = Judged()
+    for name in split_names(root, split) if names is None else names:
         gold = read_document(root, name)
-        ann, ids = annotate_gold(gold, tagger)
-        hit_facts: set[tuple[int, int]] = set()
-        hit_values: set[tuple[int, int]] = set()
-        for m in ann.measurements:
-            slot = property_slot(m.property.key)
-            if slot is None:
-                continue
-            verdict, found = _judge(m, ann, ids, gold, slot)
-            value_counted += 1
-            if verdict != "wrong":
-                value_correct += 1
-                hit_values.update(found)
-            if verdict == "unverifiable":
-                unverifiable += 1
-                continue
-            counted += 1
-            if verdict == "hit":
-                correct += 1
-                hit_facts.update(found)
-        for f_index, frame in enumerate(gold.frames):
-            for v_index, _ in enumerate(frame.values):
-                gold_values += 1
-                values_hit += (f_index, v_index) in hit_values
-                if frame.materials:
-                    gold_facts += 1
-                    facts_hit += (f_index, v_index) in hit_facts
-    facts = prf(correct, counted - correct, 0)
-    facts["recall"] = round(facts_hit / gold_facts, 4) if gold_facts else 0.0
+        ann, ids = annotate_gold(gold, tagger, linker)
+        add_document(out, gold, ann, ids)
+    return out
+
+
+def add_document(out: Judged, gold: GoldDocument, ann: AnnotatedDocument, ids: list[int]) -> None:
+    """Judge one annotated gold document's predictions into `out`."""
+    out.documents += 1
+    for m in ann.measurements:
+        slot = property_slot(m.property.key)
+        if slot is None:
+            continue
+        verdict, found = _judge(m, ann, ids, gold, slot)
+        experiment = ids[ann.sentences[m.sentence].block] in gold.experiment
+        out.predictions.append((m, verdict, tuple((gold.name, f, v) for f, v in found), experiment))
+    for frame in gold.frames:
+        out.gold_values += len(frame.values)
+        out.gold_facts += len(frame.values) if frame.materials else 0
+
+
+def score(judged: Judged, min_confidence: float = 0.0) -> dict[str, object]:
+    """Precision and recall of the predictions whose confidence reaches `min_confidence`."""
+    kept = [(v, found) for m, v, found, _ in judged.predictions if m.confidence >= min_confidence]
+    in_experiments = [v for m, v, _, e in judged.predictions if e and m.confidence >= min_confidence and v != "unverifiable"]
+    counted = [v for v, _ in kept if v != "unverifiable"]
+    correct = sum(v == "hit" for v in counted)
+    value_correct = sum(v != "wrong" for v, _ in kept)
+    facts_hit = {k for v, found in kept if v == "hit" for k in found}
+    values_hit = {k for v, found in kept if v != "wrong" for k in found}
+    facts = prf(correct, len(counted) - correct, 0)
+    facts["recall"] = round(len(facts_hit) / judged.gold_facts, 4) if judged.gold_facts else 0.0
     p, r = facts["precision"], facts["recall"]
     facts["f1"] = round(2 * p * r / (p + r), 4) if p + r else 0.0
-    facts["support"] = gold_facts
-    values = prf(value_correct, value_counted - value_correct, 0)
-    values["recall"] = round(values_hit / gold_values, 4) if gold_values else 0.0
+    facts["support"] = judged.gold_facts
+    values = prf(value_correct, len(kept) - value_correct, 0)
+    values["recall"] = round(len(values_hit) / judged.gold_values, 4) if judged.gold_values else 0.0
     vp, vr = values["precision"], values["recall"]
     values["f1"] = round(2 * vp * vr / (vp + vr), 4) if vp + vr else 0.0
-    values["support"] = gold_values
-    return {"facts": facts, "values": values, "predicted": counted + unverifiable, "unverifiable": unverifiable,
-            "documents": len(split_names(root, split))}
+    values["support"] = judged.gold_values
+    # Only sentences marked as describing an experiment have frames, so a right fact elsewhere
+    # counts as wrong above; this precision leaves those sentences out (recall is the same).
+    facts["precision_experiment_sentences"] = prf(sum(v == "hit" for v in in_experiments),
+                                                  sum(v != "hit" for v in in_experiments), 0)["precision"]
+    return {"facts": facts, "values": values, "predicted": len(kept),
+            "unverifiable": sum(v == "unverifiable" for v, _ in kept), "documents": judged.documents}
+
+
+def evaluate(root: Path, tagger: Tagger, split: str = "test", linker: Linker | None = None) -> dict[str, object]:
+    return score(judge(root, tagger, split, linker))
