@@ -8,6 +8,7 @@ from ingest.normalize import clean_text, is_abstract_heading, is_references_head
 from ingest.records import Metadata, ParsedDocument, Paragraph, Table
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 
 class DocumentBuilder:
@@ -40,7 +41,7 @@ class DocumentBuilder:
     def warnings(self) -> tuple[str, ...]:
         return tuple(self._warnings)
 
-    def field(self, name: str, parse: Callable[[], T], default: T) -> T:
+    def field(self, name: str, parse: Callable[[], T], default: D) -> T | D:
         """One metadata field, parsed by `parse`. Metadata helpers are heuristics run on whatever
         a file holds; one that breaks on an odd first page must cost that field, never the
         document: the field is left unknown and the failure is kept as a warning."""

@@ -64,8 +64,9 @@ def build_document(content: PdfContent, *, source_path: str, content_hash: str, 
     if len(running) == len(blocks):
         running = set()  # the same line on every page and nothing else: that line is the text
     builder = DocumentBuilder()
+    no_title: tuple[str | None, set[int]] = (None, set())
     title, title_blocks = builder.field(
-        "title", lambda: _title(blocks, running, first_page, body_size, content.info), (None, set()))
+        "title", lambda: _title(blocks, running, first_page, body_size, content.info), no_title)
     title = capitalised(title) if title else title
     order = [i for i in range(len(blocks)) if i not in running and i not in title_blocks]
     abstract = builder.field("abstract", lambda: _Abstract.find(blocks, order, first_page, body_size), None)
