@@ -186,6 +186,8 @@ def nlp_models(as_json: bool, data_dir: Path | None) -> None:
 @click.option("--batch-size", default=32, show_default=True)
 @click.option("--alpha", default=0.5, show_default=True,
               help="A task is drawn for a step with probability proportional to its examples**alpha.")
+@click.option("--weight", "weights", multiple=True, metavar="HEAD=W",
+              help="Multiply a head's sampling probability by W (e.g. mat=2). Repeatable.")
 @click.option("--crf/--no-crf", default=True, show_default=True, help="A CRF per head, trained jointly.")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--freeze-embeddings", is_flag=True, help="Do not train the word-embedding matrix (cheaper on CPU).")
@@ -194,8 +196,8 @@ def nlp_models(as_json: bool, data_dir: Path | None) -> None:
 @_DATA_DIR
 @_model_errors
 def nlp_train_multi(name: str, out: Path | None, heads: str, base: str | None, epochs: float, steps: int | None,
-                    lr: float, batch_size: int, alpha: float, crf: bool, seed: int, freeze_embeddings: bool,
-                    threads: int | None, eval_every: int, data_dir: Path | None) -> None:
+                    lr: float, batch_size: int, alpha: float, weights: tuple[str, ...], crf: bool, seed: int,
+                    freeze_embeddings: bool, threads: int | None, eval_every: int, data_dir: Path | None) -> None:
     """Train one encoder with a head per task on the public corpora (../shared/corpora or
     $MATTERMINE_CORPORA): train splits for training, dev splits scored; prints JSON."""
     from mattermine.corpora import CorpusMissing
@@ -207,12 +209,22 @@ def nlp_train_multi(name: str, out: Path | None, heads: str, base: str | None, e
     unknown = [h for h in wanted if h not in HEADS]
     if unknown or not wanted:
         raise click.UsageError(f"unknown head(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(HEADS)}")
+    weight: dict[str, float] = {}
+    for item in weights:
+        head, _, value = item.partition("=")
+        try:
+            weight[head] = float(value)
+        except ValueError:
+            raise click.UsageError(f"--weight takes HEAD=NUMBER, not {item!r}") from None
+        if head not in wanted:
+            raise click.UsageError(f"--weight names {head!r}, which is not among --heads {heads}")
     click.echo(f"reading {', '.join(wanted)} (train and dev splits)", err=True)
     try:
         tasks = public_tasks(wanted)
     except CorpusMissing as exc:
         raise click.ClickException(str(exc)) from exc
     for head, task in tasks.items():
+        task.weight = weight.get(head, 1.0)
         click.echo(f"  {head}: {len(task.train)} train, {len(task.dev or [])} dev sentences ({task.source})", err=True)
     target = out or models_dir(data_dir) / name
     show = _TrainProgress()

@@ -56,13 +56,19 @@ def create(name: str, **config: Any) -> Tagger:
 
 def create_from_spec(spec: str, *, data_dir: Any = None, **config: Any) -> Tagger:
     """A tagger from what a user typed: a registered name, or a trained model's name or folder
-    (which means ner.transformer.v1 with that model, looked up under `data_dir`)."""
+    (which means ner.transformer.v1 with that model, looked up under `data_dir`). A multi-head
+    model means ner.multihead.v1 with its primary head only (the seven MatScholar types the graph
+    knows) unless `heads` is given."""
     _load_builtin()
     if spec in _FACTORIES:
         return create(spec, **config)
-    from nlp.transformer.models import is_model
+    from nlp.transformer.models import is_model, read_meta, resolve
 
     if is_model(spec, data_dir):
+        meta = read_meta(resolve(spec, data_dir))
+        if meta.get("heads"):
+            config.setdefault("heads", [meta.get("primary_head") or meta["heads"][0]["name"]])
+            return create("ner.multihead.v1", model=spec, data_dir=data_dir, **config)
         return create("ner.transformer.v1", model=spec, data_dir=data_dir, **config)
     raise UnknownTagger(f"{spec!r} is neither a tagger ({', '.join(sorted(_FACTORIES))}) nor a trained model "
                         "name or folder (`mattermine nlp models` lists them)")

@@ -93,14 +93,19 @@ class Decoder:
         return cls(labels, *_scores(crf))
 
     @classmethod
-    def load(cls, folder: Path, labels: Sequence[str]) -> Decoder | None:
+    def load(cls, folder: Path, labels: Sequence[str], head: str | None = None) -> Decoder | None:
+        """The CRF saved in `folder`, or None when there is none; `head` names one head's CRF
+        of a multi-head model (its scores are stored under "<head>/...")."""
         path = folder / CRF_FILE
         if not path.is_file():
             return None
         from safetensors.numpy import load_file
 
         t = load_file(str(path))
-        return cls(labels, t["transitions"], t["start"], t["end"])
+        prefix = f"{head}/" if head else ""
+        if prefix + "transitions" not in t:
+            return None
+        return cls(labels, t[prefix + "transitions"], t[prefix + "start"], t[prefix + "end"])
 
     def decode(self, emissions: np.ndarray) -> list[int]:
         """Best label index per word for emissions [words, labels]."""
@@ -148,3 +153,11 @@ def save_crf(crf: Any, folder: Path) -> None:
     from safetensors.numpy import save_file
 
     save_file(dict(zip(_SCORES, _scores(crf))), str(folder / CRF_FILE))
+
+
+def save_crfs(crfs: dict[str, Any], folder: Path) -> None:
+    """The CRFs of a multi-head model in one file, each head's scores under "<head>/"."""
+    from safetensors.numpy import save_file
+
+    save_file({f"{head}/{name}": s for head, crf in crfs.items() for name, s in zip(_SCORES, _scores(crf))},
+              str(folder / CRF_FILE))

@@ -15,9 +15,10 @@ import numpy as np
 from nlp.conll import spans
 from nlp.formula import canonical_key, parse_formula
 from nlp.records import Mention
-from nlp.transformer import NAME, MissingDependency
+from nlp.transformer import MULTI_NAME, NAME, MissingDependency
 from nlp.transformer.crf import Decoder
 from nlp.transformer.data import Window, normalise_word, owner, windows, word_pieces
+from nlp.transformer.heads import Head, read_heads
 from nlp.transformer.models import models_dir, read_meta, resolve
 from nlp.transformer.onnx import INT8_SCHEME
 
@@ -49,7 +50,7 @@ class TransformerTagger:
     def __init__(self, model: str, device: str | None = None, token_budget: int | None = None,
                  threads: int | None = None, overlap: int = 32, chunk: int = 4096,
                  data_dir: Path | None = None, decode: str = "auto", quantize: bool | None = None,
-                 backend: str = "auto") -> None:
+                 backend: str = "auto", heads: Sequence[str] | None = None) -> None:
         """decode: "crf" (Viterbi with the model's learned transitions), "constrained" (best IOB2-valid
         path under the logits alone), "argmax" (each word's best label), "auto" (crf when the model
         has one, else argmax). quantize: int8 matrix products on CPU through ONNX Runtime, with one
@@ -57,7 +58,10 @@ class TransformerTagger:
         (auto): int8 when the model's own record (`nlp quantize`, run by `nlp train`) shows its
         dev F1 within INT8_TOLERANCE of float; True/False force it.
         backend: "torch", "onnx" (ONNX Runtime on CPU: the model is exported once, beside its
-        weights), or "auto" (onnx on CPU when onnxruntime is installed, else torch)."""
+        weights), or "auto" (onnx on CPU when onnxruntime is installed, else torch).
+        heads: for a multi-head model (`train_multi`), the heads whose mentions `tag` returns
+        (default: all); the primary head's types are given as they are ("MAT"), the others'
+        as "<head>:<type>" ("syn:Material"). A single-head model takes no heads."""
         if decode not in DECODERS:
             raise ValueError(f"decode must be one of {', '.join(DECODERS)}, not {decode!r}")
         if backend not in BACKENDS:
@@ -67,6 +71,7 @@ class TransformerTagger:
         self._session: Any = None
         self.folder = resolve(model, data_dir)  # fail now on a bad name; the weights load on first use
         self.meta = read_meta(self.folder)
+        self._choose_heads(heads)
         self.normalisation = str(self.meta.get("normalise", "none"))
         self.device_name = device
         self.token_budget = token_budget or 0  # 0: chosen for the device when the model loads
@@ -86,8 +91,22 @@ class TransformerTagger:
         self.device_name, self.token_budget, self.threads, self.overlap, self.chunk = None, 0, None, 32, 4096
         self.decode, self.quantize, self.decoder = "argmax", False, None
         self.backend, self.data_dir, self._session = "torch", None, None
+        self._choose_heads(None)
         self._setup(model, tokenizer)
         return self
+
+    def _choose_heads(self, heads: Sequence[str] | None) -> None:
+        recorded = [str(h["name"]) for h in self.meta.get("heads") or []]
+        if heads is not None and not recorded:
+            raise ValueError(f"{self.folder} is a single-head model; heads= is for multi-head models")
+        unknown = [h for h in heads or () if h not in recorded]
+        if unknown:
+            raise ValueError(f"no head {', '.join(unknown)} in {self.folder}; it has {', '.join(recorded)}")
+        self.name = MULTI_NAME if recorded else NAME
+        self.selected = list(heads) if heads is not None else recorded
+        self.primary = str(self.meta.get("primary_head") or (recorded[0] if recorded else ""))
+        self.heads: list[Head] | None = None
+        self.head_decoders: dict[str, Decoder | None] = {}
 
     # -- loading -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -113,12 +132,19 @@ class TransformerTagger:
             torch.set_num_threads(self.threads or len(os.sched_getaffinity(0)))
         cfg = model.config
         self.labels = [cfg.id2label[i] for i in range(cfg.num_labels)]
-        if self.decode in ("auto", "crf"):
-            self.decoder = Decoder.load(self.folder, self.labels)
-            if self.decoder is None and self.decode == "crf":
-                raise ValueError(f"{self.folder} has no CRF; use decode='constrained' or 'argmax'")
-        elif self.decode == "constrained":
-            self.decoder = Decoder.constrained(self.labels)
+        self.heads = read_heads(self.meta, self.labels)
+        for name, labels in ([(h.name, h.labels) for h in self.heads] if self.heads else [(None, self.labels)]):
+            decoder = None
+            if self.decode in ("auto", "crf"):
+                decoder = Decoder.load(self.folder, labels, head=name)
+                if decoder is None and self.decode == "crf":
+                    raise ValueError(f"{self.folder} has no CRF; use decode='constrained' or 'argmax'")
+            elif self.decode == "constrained":
+                decoder = Decoder.constrained(labels)
+            if name is None:
+                self.decoder = decoder
+            else:
+                self.head_decoders[name] = decoder
         self._model = model.eval()
         if self.quantize is None:
             self.quantize = self.device.type == "cpu" and self.backend != "torch" and int8_matches(self.meta)
@@ -136,10 +162,26 @@ class TransformerTagger:
             self.amp_dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
     # -- word level ----------------------------------------------------------------------
-    def tag_words(self, sentences: Sequence[Sequence[str]], normalise: bool = True) -> list[WordTags]:
-        """IOB2 tag and probability per word of pre-tokenised sentences."""
+    def tag_words(self, sentences: Sequence[Sequence[str]], normalise: bool = True,
+                  head: str | None = None) -> list[WordTags]:
+        """IOB2 tag and probability per word of pre-tokenised sentences; of a multi-head model,
+        those of `head` (default: its primary head)."""
         self._load()
-        return self._decode_words(*self._prepare_words(sentences, normalise))
+        if self.heads is None:
+            if head is not None:
+                raise ValueError(f"{self.folder} is a single-head model; head= is for multi-head models")
+            return self._decode_words(*self._prepare_words(sentences, normalise))
+        return self.tag_heads(sentences, normalise, heads=[head or self.primary])[head or self.primary]
+
+    def tag_heads(self, sentences: Sequence[Sequence[str]], normalise: bool = True,
+                  heads: Sequence[str] | None = None) -> dict[str, list[WordTags]]:
+        """Every selected head's IOB2 tags (local names, "B-Material") of pre-tokenised sentences,
+        from one encoder pass. A single-head model answers under the head name ""."""
+        self._load()
+        words, wins = self._prepare_words(sentences, normalise)
+        if self.heads is None:
+            return {"": self._decode_words(words, wins)}
+        return self._decode_heads(self._emissions(words, wins), heads or self.selected)
 
     def _prepare_words(self, sentences: Sequence[Sequence[str]], normalise: bool) -> tuple[list[list[str]], list[Window]]:
         """Normalised words and their windows of sub-word ids: the CPU work before the model."""
@@ -151,23 +193,24 @@ class TransformerTagger:
         return words, wins
 
     def _decode_words(self, words: list[list[str]], wins: list[Window]) -> list[WordTags]:
-        per_sentence = [emissions for emissions, _ in self._assemble(words, wins, self._predict(wins))]
-        if not per_sentence:
-            return []
-        flat = np.concatenate(per_sentence)  # every word of every sentence: one softmax, one argmax
-        prob = np.exp(flat - flat.max(1, keepdims=True))
-        prob /= prob.sum(1, keepdims=True)
-        if self.decoder is not None:
-            best = np.concatenate([np.asarray(p, dtype=np.int64) for p in self.decoder.decode_many(per_sentence)])
-        else:
-            best = flat.argmax(1)
-        chosen = prob[np.arange(len(flat)), best].tolist()
-        names = [self.labels[b] for b in best.tolist()]
-        out: list[WordTags] = []
-        at = 0
-        for e in per_sentence:
-            out.append(list(zip(names[at:at + len(e)], chosen[at:at + len(e)])))
-            at += len(e)
+        return _decode(self._emissions(words, wins), self.labels, self.decoder)
+
+    def _emissions(self, words: list[list[str]], wins: list[Window]) -> list[np.ndarray]:
+        """Per sentence, the logits of every label at each word [words, labels]."""
+        return [emissions for emissions, _ in self._assemble(words, wins, self._predict(wins))]
+
+    def _decode_heads(self, per_sentence: list[np.ndarray], names: Sequence[str]) -> dict[str, list[WordTags]]:
+        """Each head decoded on its own slice of the logits: its own softmax, its own Viterbi."""
+        assert self.heads is not None
+        unknown = set(names) - {h.name for h in self.heads}
+        if unknown:
+            raise ValueError(f"no head {', '.join(sorted(unknown))} in {self.folder}; it has "
+                             f"{', '.join(h.name for h in self.heads)}")
+        out = {}
+        for h in self.heads:
+            if h.name in names:
+                out[h.name] = _decode([e[:, h.start:h.end] for e in per_sentence], h.labels,
+                                      self.head_decoders.get(h.name))
         return out
 
     def piece_labels(self, sentences: Sequence[Sequence[str]]) -> list[list[list[str]]]:
@@ -290,11 +333,12 @@ class TransformerTagger:
         return onnx.session(path, self.threads or len(os.sched_getaffinity(0)))
 
     # -- text level ----------------------------------------------------------------------
-    def tag(self, sentences: Sequence[str]) -> list[list[Mention]]:
-        """Mentions of each sentence text, offsets into that text as given."""
-        return list(self.tag_stream(sentences))
+    def tag(self, sentences: Sequence[str], heads: Sequence[str] | None = None) -> list[list[Mention]]:
+        """Mentions of each sentence text, offsets into that text as given; of a multi-head model,
+        those of `heads` (default: the heads chosen when it was built)."""
+        return list(self.tag_stream(sentences, heads))
 
-    def tag_stream(self, sentences: Iterable[str]) -> Iterator[list[Mention]]:
+    def tag_stream(self, sentences: Iterable[str], heads: Sequence[str] | None = None) -> Iterator[list[Mention]]:
         """Like tag, for a stream: sentences are taken `chunk` at a time and sorted within a chunk.
         The next chunk is tokenised on a second thread while the model runs on this one (the fast
         tokenizer and the model both release the GIL), so the device never waits for text."""
@@ -307,9 +351,9 @@ class TransformerTagger:
                 ready = pending.result() if pending is not None else None
                 pending = pool.submit(self._prepare_texts, chunk)
                 if ready is not None:
-                    yield from self._finish_texts(ready)
+                    yield from self._finish_texts(ready, heads)
             if pending is not None:
-                yield from self._finish_texts(pending.result())
+                yield from self._finish_texts(pending.result(), heads)
 
     def _prepare_texts(self, texts: list[str]) -> Prepared:
         from nlp.tokenizer import tokenize
@@ -318,27 +362,61 @@ class TransformerTagger:
         words, wins = self._prepare_words([[t[0] for t in ts] for ts in toks], normalise=True)
         return texts, toks, words, wins
 
-    def _finish_texts(self, prepared: Prepared) -> list[list[Mention]]:
+    def _finish_texts(self, prepared: Prepared, heads: Sequence[str] | None = None) -> list[list[Mention]]:
         texts, toks, words, wins = prepared
-        tags = self._decode_words(words, wins)
+        if self.heads is None:
+            if heads is not None:
+                raise ValueError(f"{self.folder} is a single-head model; heads= is for multi-head models")
+            return [self._mentions(text, ts, tg, "") for text, ts, tg in zip(texts, toks, self._decode_words(words, wins))]
+        by_head = self._decode_heads(self._emissions(words, wins), self.selected if heads is None else heads)
         out = []
-        for text, ts, tg in zip(texts, toks, tags):
-            ms = []
-            for s, e, etype in sorted(spans([t for t, _ in tg])):
-                start, end = ts[s][1], ts[e - 1][2]
-                surface = text[start:end]
-                conf = sum(p for _, p in tg[s:e]) / (e - s)
-                ms.append(Mention(etype, surface, start, end, mention_key(etype, surface), NAME, round(conf, 4)))
-            out.append(ms)
+        for i, (text, ts) in enumerate(zip(texts, toks)):
+            ms = [m for head, tags in by_head.items()
+                  for m in self._mentions(text, ts, tags[i], "" if head == self.primary else head + ":")]
+            out.append(sorted(ms, key=lambda m: (m.start, m.end, m.type)))
         return out
+
+    def _mentions(self, text: str, ts: list[tuple[str, int, int]], tg: WordTags, prefix: str) -> list[Mention]:
+        ms = []
+        for s, e, etype in sorted(spans([t for t, _ in tg])):
+            start, end = ts[s][1], ts[e - 1][2]
+            surface = text[start:end]
+            conf = sum(p for _, p in tg[s:e]) / (e - s)
+            ms.append(Mention(prefix + etype, surface, start, end, mention_key(etype, surface), self.name, round(conf, 4)))
+        return ms
 
 
 def int8_matches(meta: dict[str, Any]) -> bool:
-    """Whether a model folder's metadata records an int8 dev F1 within INT8_TOLERANCE of its float one."""
+    """Whether a model folder's metadata records an int8 dev F1 within INT8_TOLERANCE of its float
+    one (for a multi-head model: of every head's)."""
     record = meta.get("int8") or {}
     if record.get("scheme") != INT8_SCHEME or record.get("dev_f1") is None or record.get("float_dev_f1") is None:
         return False
+    per_head = record.get("per_head") or {}
+    if any(float(r["dev_f1"]) < float(r["float_dev_f1"]) - INT8_TOLERANCE for r in per_head.values()):
+        return False
     return float(record["dev_f1"]) >= float(record["float_dev_f1"]) - INT8_TOLERANCE
+
+
+def _decode(per_sentence: list[np.ndarray], labels: Sequence[str], decoder: Decoder | None) -> list[WordTags]:
+    """IOB2 label and its probability per word, by Viterbi when there is a decoder, else argmax."""
+    if not per_sentence:
+        return []
+    flat = np.concatenate(per_sentence)  # every word of every sentence: one softmax, one argmax
+    prob = np.exp(flat - flat.max(1, keepdims=True))
+    prob /= prob.sum(1, keepdims=True)
+    if decoder is not None:
+        best = np.concatenate([np.asarray(p, dtype=np.int64) for p in decoder.decode_many(per_sentence)])
+    else:
+        best = flat.argmax(1)
+    chosen = prob[np.arange(len(flat)), best].tolist()
+    names = [labels[b] for b in best.tolist()]
+    out: list[WordTags] = []
+    at = 0
+    for e in per_sentence:
+        out.append(list(zip(names[at:at + len(e)], chosen[at:at + len(e)])))
+        at += len(e)
+    return out
 
 
 def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:

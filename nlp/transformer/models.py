@@ -69,7 +69,8 @@ def read_meta(folder: Path) -> dict[str, Any]:
 
 
 def list_models(data_dir: Path | None = None) -> list[dict[str, Any]]:
-    """One row per model folder under the models directory: name, base, labels, data hash, dev F1."""
+    """One row per model folder under the models directory: name, base, labels, heads (multi-head
+    models), data hash, dev F1 (of a multi-head model: the mean of its heads')."""
     root = models_dir(data_dir)
     rows = []
     for folder in sorted(root.iterdir()) if root.is_dir() else []:
@@ -77,10 +78,16 @@ def list_models(data_dir: Path | None = None) -> list[dict[str, Any]]:
             continue
         meta = read_meta(folder)
         dev = meta.get("metrics", {}).get("dev") or {}
+        heads = meta.get("heads") or []
+        if heads:  # a multi-head model: "<head>:<type>" per head
+            labels = [f"{h['name']}:{t}" for h in heads for t in sorted({lab.partition("-")[2] for lab in h["labels"] if lab != "O"})]
+        else:
+            labels = sorted({lab.partition("-")[2] for lab in meta.get("labels", []) if lab != "O"})
         rows.append({
             "name": folder.name,
             "base": meta.get("base"),
-            "labels": sorted({lab.partition("-")[2] for lab in meta.get("labels", []) if lab != "O"}),
+            "labels": labels,
+            "heads": [h["name"] for h in heads] or None,
             "data_sha256": meta.get("data_sha256"),
             "dev_f1": dev.get("micro", {}).get("f1"),
             "path": str(folder),

@@ -139,13 +139,14 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
           schedule: str = "one-cycle", warmup: float = 0.1, weight_decay: float = 0.01,
           max_pieces: int = 254, overlap: int = 32, seed: int = 0, threads: int | None = None,
           model_overrides: dict[str, Any] | None = None, normalise: str | None = None,
-          crf: bool = True, crf_lr: float = 5e-3) -> dict[str, Any]:
+          crf: bool = True, crf_lr: float = 5e-3, freeze_embeddings: bool = False) -> dict[str, Any]:
     """Fine-tune `base` (name or path; default: the offline MiniLM) and save it to out_dir.
 
     model_overrides builds a fresh, randomly initialised model from the base's config with these
     fields changed (a tiny model for tests) instead of loading the base weights. With `crf`, a
     linear-chain CRF over words is trained jointly (its own, higher learning rate: its few scores
-    start at zero). Returns the metadata written to out_dir/mattermine.json."""
+    start at zero). `freeze_embeddings` leaves the word-embedding matrix as the base has it (a
+    cheaper step on CPU). Returns the metadata written to out_dir/mattermine.json."""
     import torch
     from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -170,12 +171,15 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
     else:
         model = AutoModelForTokenClassification.from_pretrained(base, num_labels=len(labels), id2label=id2label,
                                                                 label2id=label2id, ignore_mismatched_sizes=True)
+    if freeze_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
     limit = min(model.config.max_position_embeddings, tokenizer.model_max_length or 512) - 2
     max_pieces = min(max_pieces, limit)
     examples = _examples(tokenizer, sentences, label2id, max_pieces, overlap)
     steps = epochs * math.ceil(len(examples) / batch_size)
-    decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
-    rest = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
+    trained = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    decay = [p for n, p in trained if "bias" not in n and "LayerNorm" not in n]
+    rest = [p for n, p in trained if "bias" in n or "LayerNorm" in n]
     groups: list[dict[str, Any]] = [{"params": decay, "weight_decay": weight_decay},
                                     {"params": rest, "weight_decay": 0.0}]
     chain = make_crf(labels) if crf else None
@@ -208,6 +212,7 @@ def train(data: str | Path | Sequence[Sentence], out_dir: str | Path, base: str 
         "data_sha256": data_sha256(data_path, sentences), "data": str(data_path) if data_path else None,
         "train_sentences": len(sentences), "epochs": epochs, "lr": lr, "batch_size": batch_size,
         "schedule": schedule, "train_seconds": round(time.perf_counter() - t0, 1),
+        **({"freeze_embeddings": True, "seed": seed} if freeze_embeddings else {}),
         "decoder": "crf" if chain is not None else "argmax", "crf_lr": crf_lr if chain is not None else None,
         "history": history,
         "metrics": {"dev": _score(model, tokenizer, norm, max_pieces, dev_sents, chain) if dev_sents else None},
