@@ -128,8 +128,11 @@ class Decoder:
             back = np.zeros((len(rows), width, len(self.start)), dtype=np.int64)
             for w in range(1, width):
                 total = score[:, :, None] + self.trans  # [rows, from, to]
-                back[:, w] = total.argmax(1)
-                score = np.where((w < lens)[:, None], total.max(1) + em[:, w], score)
+                best = total.argmax(1)
+                back[:, w] = best
+                # the maximum read at the argmax: one pass over [rows, from, to] instead of two
+                top = np.take_along_axis(total, best[:, None, :], 1)[:, 0]
+                score = np.where((w < lens)[:, None], top + em[:, w], score)
             cur = (score + self.end).argmax(1)
             paths = np.zeros((len(rows), width), dtype=np.int64)
             every = np.arange(len(rows))
