@@ -215,7 +215,8 @@ class TransformerTagger:
 
     def piece_labels(self, sentences: Sequence[Sequence[str]]) -> list[list[list[str]]]:
         """The best label of every sub-word of every word, no word-level decoding: what a tool that
-        reads sub-words (transformers' pipeline) sees. Used to check the engine against it."""
+        reads sub-words (transformers' pipeline) sees. Used to check the engine against it. Of a
+        multi-head model, the best over all heads' labels, which no task means: use tag_heads."""
         self._load()
         words, wins = self._prepare_words(sentences, normalise=False)
         return [per_word for _, per_word in self._assemble(words, wins, self._predict(wins), pieces=True)]

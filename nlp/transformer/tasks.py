@@ -22,7 +22,7 @@ CharSpan = tuple[int, int, str]  # start, end (exclusive), type: offsets into a 
 HEADS = ("mat", "syn", "meas", "sofc")
 SPLITS = {  # the split names of each corpus for train / dev / test
     "mat": {"train": "train", "dev": "dev"},
-    "syn": {"train": "train", "dev": "dev", "test": "test"},
+    "syn": {"train": "train", "dev": "dev"},  # ner-test-fnames.txt is not in the shared copy
     "meas": {"train": "train", "dev": "trial", "test": "eval"},
     "sofc": {"train": "train", "dev": "dev", "test": "test"},
 }
