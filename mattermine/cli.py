@@ -67,8 +67,10 @@ def main() -> None:
 # -- extract -------------------------------------------------------------------------------
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--ner", "tagger", default="ner.rules.v1", show_default=True,
-              help="Tagger: a backend name, or a trained model's name or folder (`mattermine nlp models`).")
+@click.option("--ner", "tagger", default="auto", show_default=True,
+              help="Tagger: auto (the encoder `mattermine nlp build-default --encoder` installed, beside the rule "
+                   "materials, else the rules), a backend name (ner.rules.v1), or a trained model's name or folder "
+                   "(`mattermine nlp models`).")
 @click.option("--workers", default=0, show_default=True,
               help="Reader processes; with --engine ray, reader/tagger actors (0: one per core).")
 @click.option("--batch-docs", default=64, show_default=True, help="Documents per graph write.")
@@ -168,6 +170,7 @@ def _summary_text(s: Any, config: GraphConfig) -> str:
     lines = [
         f"documents: {s.documents} found, {s.read} read, {s.skipped} already in graph, {s.failed} failed",
         f"extracted: {s.sentences} sentences, {s.mentions} entity mentions, {s.facts} property facts",
+        f"entities:  found by {s.tagger or 'rules'}",
         f"facts:     linked by {s.linker or 'rules'}",
         f"graph:     {s.writes.get('nodes_created', 0)} nodes and "
         f"{s.writes.get('relationships_created', 0)} relationships created in {config.describe()}",

@@ -24,13 +24,16 @@ from mattermine.readers import DEFAULT_DOC_TIMEOUT, Failure, ReaderPool, read_on
 from mattermine.writes import GraphUnavailable, JobStopped, Pair, RetryPolicy, write_pairs
 from nlp import registry
 from nlp.pipeline import annotate
+from nlp.hybrid import describe as describe_tagger
 from nlp.relations.linker import describe_linker, load_linker
 
 
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    tagger: str = "ner.rules.v1"
+    # "auto": the encoder `mattermine nlp build-default --encoder` installed, beside the rule materials
+    # (nlp.hybrid), else the rules; or a registered tagger name, or a trained model's name or folder.
+    tagger: str = "auto"
     workers: int = 0  # reader processes (Ray: reader/tagger actors); 0 = one per core
     batch_docs: int = 64  # documents per graph write
     chunk_rows: int = 1000  # rows per UNWIND statement
@@ -79,6 +82,7 @@ class ExtractSummary:
     engine: str = "local"
     writes: dict[str, int] = field(default_factory=dict)
     linker: str = ""  # what linked the facts: the learned model, or the rules (and why)
+    tagger: str = ""  # what found the entities (for --ner auto: which, and why)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -203,6 +207,7 @@ def plan(paths: Sequence[Path], store: GraphStore, options: ExtractOptions, log:
 def _run_local(todo: list[Path], store: GraphStore, options: ExtractOptions, log: FailureLog,
                summary: ExtractSummary, totals: WriteStats, report: Callable[[int], None]) -> None:
     tagger = registry.create_from_spec(options.tagger, data_dir=options.data_dir)
+    summary.tagger = describe_tagger(options.tagger, options.data_dir)
     linker = load_linker(options.data_dir, options.linker)
     summary.linker = describe_linker(linker)
     workers = min(options.workers or (os.cpu_count() or 1), max(len(todo), 1))

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from graph.store import GraphStore, WriteStats
 from mattermine.readers import Failure, ReaderPool
 from mattermine.writes import GraphUnavailable, JobStopped, RetryPolicy, write_pairs
+from nlp.hybrid import describe as describe_tagger
 
 if TYPE_CHECKING:
     from mattermine.extract import ExtractOptions, ExtractSummary, FailureLog
@@ -120,7 +121,7 @@ def _check_tagger(spec: str, data_dir: Path | None) -> None:
     from nlp import registry
     from nlp.transformer.models import is_model
 
-    if spec not in registry.available() and not is_model(spec, data_dir):
+    if spec != "auto" and spec not in registry.available() and not is_model(spec, data_dir):
         registry.create_from_spec(spec, data_dir=data_dir)  # raises UnknownTagger
 
 
@@ -202,10 +203,13 @@ def _open_target(target: tuple[str, Any]) -> GraphStore:
 def _layout(ray: Any, options: ExtractOptions) -> tuple[str, int]:
     """('fused' | 'split', GPUs). A GPU only pays for a transformer tagger; the rule tagger is
     fused with the readers, saving a pickle round trip per document."""
+    from nlp.hybrid import choose
+
     gpus = int(ray.cluster_resources().get("GPU", 0))
     layout = options.ray_layout
+    spec = choose(options.data_dir).spec if options.tagger == "auto" else options.tagger
     if layout == "auto":
-        layout = "split" if gpus and not options.tagger.startswith("ner.rules") else "fused"
+        layout = "split" if gpus and not spec.startswith("ner.rules") else "fused"
     return layout, gpus
 
 
@@ -252,6 +256,7 @@ def run_ray(todo: list[Path], store: GraphStore, options: ExtractOptions, log: F
     """Run the planned documents `todo` through Ray; counts go into `summary` and `totals`."""
     ray = _require_ray()
     _check_tagger(options.tagger, options.data_dir)
+    summary.tagger = describe_tagger(options.tagger, options.data_dir)
     summary.linker = _describe(_load_linker(options.linker, str(options.data_dir) if options.data_dir else None))
     started = False
     if not ray.is_initialized():

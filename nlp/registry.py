@@ -36,6 +36,7 @@ def register(name: str) -> Callable[[Callable[..., Tagger]], Callable[..., Tagge
 
 def _load_builtin() -> None:
     # Importing the module runs its @register decorators; kept here so `import nlp` stays cheap.
+    import nlp.hybrid  # noqa: F401  (ner.hybrid.v1: rule materials + an encoder's other types)
     import nlp.rules  # noqa: F401
     import nlp.transformer  # noqa: F401  (registers ner.transformer.v1; torch loads only when one is built)
 
@@ -58,8 +59,14 @@ def create_from_spec(spec: str, *, data_dir: Any = None, **config: Any) -> Tagge
     """A tagger from what a user typed: a registered name, or a trained model's name or folder
     (which means ner.transformer.v1 with that model, looked up under `data_dir`). A multi-head
     model means ner.multihead.v1 with its primary head only (the seven MatScholar types the graph
-    knows) unless `heads` is given."""
+    knows) unless `heads` is given. `auto` is the installed default encoder beside the rules
+    (nlp.hybrid) when there is one, else the rules."""
     _load_builtin()
+    if spec == "auto":
+        from nlp.hybrid import choose
+
+        chosen = choose(data_dir)
+        return create(chosen.spec, data_dir=data_dir, **chosen.config, **config) if chosen.config else create(chosen.spec)
     if spec in _FACTORIES:
         return create(spec, **config)
     from nlp.transformer.models import is_model, read_meta, resolve

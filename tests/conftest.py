@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from mattermine.corpora import CorpusMissing, corpus_path
+
+# A data directory of the tests' own: models a developer installed (`nlp build-default`) must not
+# change what `--ner auto` and `--linker auto` choose in a test. A test that wants a model builds it.
+os.environ["MATTERMINE_HOME"] = tempfile.mkdtemp(prefix="mattermine-tests-")
 
 
 def need_corpus(*parts: str) -> Path:

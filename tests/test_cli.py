@@ -56,6 +56,7 @@ def test_extract_is_idempotent_and_records_failures(home, tmp_path):
     assert summary["documents"] == n_docs + 2
     assert summary["read"] == n_docs and summary["failed"] == 2
     assert summary["mentions"] > 100 and summary["facts"] > 5
+    assert summary["tagger"].startswith("rules (no encoder installed")  # `--ner auto` says what it chose
     records = [json.loads(line) for line in failures.read_text().splitlines()]
     assert {Path(r["path"]).name for r in records} == {"broken.pdf", "empty.txt"}
     assert all(r["stage"] and r["error"] for r in records)

@@ -262,3 +262,34 @@ def test_public_corpora_read_as_word_level_tasks() -> None:
     s, e, _ = next(x for x in p.spans if x[2] == "VALUE")
     covered = [tag for tag, (a, b) in zip(w.tags, w.offsets) if a < e and s < b]
     assert covered and covered[0] == "B-VALUE" and all(t == "I-VALUE" for t in covered[1:])
+
+
+def test_auto_is_the_rules_until_an_encoder_is_installed(tmp_path: Path) -> None:
+    from nlp.hybrid import choose
+
+    chosen = choose(tmp_path)
+    assert chosen.spec == "ner.rules.v1" and "build-default --encoder" in chosen.reason
+    assert create_from_spec("auto", data_dir=tmp_path).name == "ner.rules.v1"
+
+
+def test_auto_takes_rule_materials_and_the_encoders_other_mentions(folder: Path, tmp_path: Path) -> None:
+    from nlp.hybrid import choose
+
+    (tmp_path / "models" / "ner").mkdir(parents=True)
+    (tmp_path / "models" / "ner" / "default").symlink_to(folder, target_is_directory=True)
+    assert choose(tmp_path).spec == "ner.hybrid.v1"
+    hybrid = create_from_spec("auto", data_dir=tmp_path)
+    assert hybrid.name == "ner.hybrid.v1"
+    texts = ["The TiO2 films were annealed at 500 °C", "BaTiO3 thin films show high permittivity",
+             "TiO2 powder was calcined", "Films of ZnO were 2 mm thick"]
+    rules = create("ner.rules.v1").tag(texts)
+    encoder = create_from_spec("multi", data_dir=folder.parent.parent.parent).tag(texts)
+    got = hybrid.tag(texts)
+    assert any(m.type == "MAT" for s in got for m in s)
+    assert any(m.type != "MAT" and m.method != "ner.rules.v1" for s in got for m in s)  # the encoder's share
+    for ruled, learned, mixed in zip(rules, encoder, got):
+        materials = [m for m in ruled if m.type == "MAT"]
+        assert [m for m in mixed if m.method == "ner.rules.v1"] == materials  # every rule material, nothing else
+        expected = [m for m in learned if not any(m.start < r.end and r.start < m.end for r in materials)]
+        assert [m for m in mixed if m.method != "ner.rules.v1"] == sorted(expected, key=lambda m: (m.start, m.end))
+        assert [(m.start, m.end) for m in mixed] == sorted((m.start, m.end) for m in mixed)
