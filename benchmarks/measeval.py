@@ -1,13 +1,15 @@
 """MeasEval (SemEval-2021 Task 8) official scores of the rule baseline and the learned system; prints JSON.
 
     python benchmarks/measeval.py [--split trial|eval] [--model DIR | --encoder-epochs N] [--save DIR]
-                                  [--submission DIR]
+                                  [--submission DIR] [--heads MULTIHEAD_DIR]
 
 trial is the development split (tune on it); eval is the official test set with gold labels: report it
 once. The learned model is trained on MeasEval train in the same run unless --model gives a saved one.
 Scores follow the official script (nlp/evaluation/measeval.py): per type and overall, "exact" and
 "overlap" are the official mean scores (overall overlap is the leaderboard number), with
-precision/recall/f1 over matched rows beside them.
+precision/recall/f1 over matched rows beside them. --heads adds "learned_heads": the same learned model
+with the MeasEval ("meas") head of a multi-head tagger mixed in (nlp.measeval.predict_with_heads); its
+submission is then the one written.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mattermine.corpora import corpus_path  # noqa: E402
 from nlp.evaluation.measeval import CLASSES, load_split, score, write_tsv  # noqa: E402
-from nlp.measeval import load, predict_rules, train_measeval  # noqa: E402
+from nlp.measeval import load, predict_rules, predict_with_heads, train_measeval  # noqa: E402
 from nlp.registry import create  # noqa: E402
 
 
@@ -38,6 +40,7 @@ def main() -> None:
     ap.add_argument("--save", type=Path, help="save the model trained in this run here")
     ap.add_argument("--threads", type=int, help="torch threads for the encoder (1 is fastest on a busy 2-core box)")
     ap.add_argument("--submission", type=Path, help="write the learned system's TSV files here (official format)")
+    ap.add_argument("--heads", type=Path, help="a multi-head tagger folder with a 'meas' head to mix in")
     args = ap.parse_args()
     if args.threads:
         import torch
@@ -61,6 +64,12 @@ def main() -> None:
         encoder, model.encoder = model.encoder, None
         tables["learned_linear_only"] = _table(score(model.predict(paragraphs), gold))
         model.encoder = encoder
+    seconds = {"rules": round(t_rules, 1), "train": round(t_train, 1), "learned_predict": round(t_pred, 1)}
+    if args.heads:
+        t0 = time.time()
+        learned = predict_with_heads(model, paragraphs, args.heads, threads=args.threads)
+        seconds["learned_heads_predict"] = round(time.time() - t0, 1)
+        tables["learned_heads"] = _table(score(learned, gold))
     if args.submission:
         args.submission.mkdir(parents=True, exist_ok=True)
         for p in paragraphs:
@@ -72,8 +81,8 @@ def main() -> None:
         "scorer": "nlp/evaluation/measeval.py (official harperco/MeasEval eval/measeval-eval.py logic)",
         "learned_model": str(args.model) if args.model else f"trained on measeval/train in this run "
                                                             f"(encoder_epochs={args.encoder_epochs})",
-        "encoder": model.encoder is not None,
-        "seconds": {"rules": round(t_rules, 1), "train": round(t_train, 1), "learned_predict": round(t_pred, 1)},
+        "encoder": model.encoder is not None, "heads": str(args.heads) if args.heads else None,
+        "seconds": seconds,
         **tables,
     }, indent=1))
 

@@ -6,14 +6,15 @@ Two systems share one output step (`to_annotations`):
 * "learned": linear taggers trained on MeasEval train (nlp.measeval_model): quantity spans, their
   modifiers, and, conditioned on each quantity, its measured entity, property and qualifier.
 
-`train_measeval` builds the learned model from the public corpus, `load` reads one back.
+`train_measeval` builds the learned model from the public corpus, `load` reads one back, and
+`predict_with_heads` runs it with a multi-head tagger's MeasEval head as extra evidence (nlp.measeval_heads).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingest.records import Paragraph, ParsedDocument, content_hash
 from nlp.evaluation.measeval import Annotation, MeasEvalParagraph, load_split
@@ -109,3 +110,24 @@ def load(path: Path) -> MeasEvalModel:
     """A model saved by `train_measeval(..., out_dir=path)`; raises FileNotFoundError saying how to build one."""
     from nlp.measeval_model import MeasEvalModel
     return MeasEvalModel.load(path)
+
+
+def predict_with_heads(model: MeasEvalModel, paragraphs: Sequence[MeasEvalParagraph], heads: Path | Any, *,
+                       threads: int | None = None, weight: float | None = None,
+                       floors: dict[str, float] | None = None) -> list[Annotation]:
+    """The learned model's annotations with the "meas" head of a multi-head tagger mixed in (nlp.measeval_heads).
+
+    `heads` is the tagger's folder (a model written by nlp.transformer.multitask.train_multi with a "meas"
+    head) or a loaded nlp.transformer.engine.TransformerTagger; `threads` caps its CPU threads. `weight`
+    and `floors` override the defaults chosen on trial (HeadedModel)."""
+    from nlp.measeval_heads import HeadedModel, head_scores
+
+    if isinstance(heads, (str, Path)):
+        from nlp.transformer.engine import TransformerTagger
+        heads = TransformerTagger(str(heads), threads=threads)
+    headed = HeadedModel(model)
+    if weight is not None:
+        headed.weight = weight
+    if floors is not None:
+        headed.floors = floors
+    return headed.predict(paragraphs, head_scores(heads, [p.text for p in paragraphs]))

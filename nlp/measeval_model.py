@@ -25,6 +25,7 @@ import numpy as np
 
 from nlp.evaluation.measeval import Annotation, MeasEvalParagraph
 from nlp.measeval import Measured, to_annotations
+from nlp.measeval_heads import mix_columns, snap_spans
 from nlp.measeval_linear import LinearModel, fit_linear, spans, viterbi
 from nlp.measeval_rules import NUMBER_WORDS, TOKEN, QuantitySpan, mods_of, rule_quantities, unit_of
 from nlp.sentences import split_sentences
@@ -32,6 +33,7 @@ from nlp.units import match_unit
 
 if TYPE_CHECKING:
     from nlp.measeval_encoder import ContextEncoder
+    from nlp.measeval_heads import HeadScores
 
 VERSION = "measeval.linear.v1"
 MODS = ("IsApproximate", "IsCount", "IsRange", "IsList", "IsMean", "HasTolerance", "IsMedian")
@@ -210,8 +212,14 @@ class MeasEvalModel:
             out.append(QuantitySpan(start, end, unit_of(text[start:end]), mods))
         return out
 
-    def link(self, text: str, quantities: Sequence[QuantitySpan]) -> list[Measured]:
-        """Each quantity with the entity, property and qualifier spans found in its sentence."""
+    def link(self, text: str, quantities: Sequence[QuantitySpan], head: HeadScores | None = None,
+             head_weight: float = 0.0, snap: bool = False,
+             head_floors: dict[str, float] | None = None) -> list[Measured]:
+        """Each quantity with the entity, property and qualifier spans found in its sentence.
+
+        With `head` (the multi-head tagger's MeasEval scores, nlp.measeval_heads), its word log-probabilities
+        are mixed in with weight `head_weight`, and with `snap` each entity and property takes the
+        boundaries of the head span of its kind that it overlaps most."""
         items = []  # (quantity, sentence start, end, words, first, last) for quantities that cover a word
         for q in quantities:
             s0, s1 = _sentence_of(text, q.start, q.end)
@@ -222,16 +230,24 @@ class MeasEvalModel:
         encoded = (self.encoder.log_proba_many([(text[s0:s1], toks, f, la) for _, s0, s1, toks, f, la in items])
                    if self.encoder is not None and items else [])
         found_for: dict[int, Measured] = {}
+        head_spans = head.spans() if head is not None else []
         for n, (q, s0, s1, toks, first, last) in enumerate(items):
             others = [(i, i + 1) for o in quantities if o is not q
                       for i, (a, b, _) in enumerate(toks) if a < o.end - s0 and o.start - s0 < b]
             logp = self.context.log_proba(_context_rows(text[s0:s1], toks, first, last, others))
             if encoded:
                 logp = (1 - self.encoder_weight) * logp + self.encoder_weight * encoded[n][:, self._encoder_order()]
+            if head is not None and head_weight > 0:
+                logp = (1 - head_weight) * logp + head_weight * mix_columns(head.on(toks, s0), self.context.labels)
             found = self._best_spans(logp, viterbi(logp, self.context.labels))
             if "E" not in found and self.entity_floor is not None:
                 found.update(self._forced_entity(logp))
+            for kind, floor in (head_floors or {}).items():
+                if kind not in found:
+                    found.update(self._forced_from(logp, kind, floor, head_spans, toks, s0))
             span = {k: (s0 + toks[a][0], s0 + toks[b - 1][1]) for k, (a, b) in found.items()}
+            if head is not None and snap:
+                span = snap_spans(span, head_spans)
             found_for[id(q)] = Measured(q, span.get("E"), span.get("P"), span.get("L"))
         return [found_for.get(id(q), Measured(q)) for q in quantities]
 
@@ -243,6 +259,21 @@ class MeasEvalModel:
             if kind not in best or conf > best[kind][0]:
                 best[kind] = (conf, (a, b))
         return {k: v[1] for k, v in best.items()}
+
+    def _forced_from(self, logp: np.ndarray, kind: str, floor: float, head_spans: Sequence[tuple[str, int, int, float]],
+                     toks: Sequence[Tok], s0: int) -> dict[str, tuple[int, int]]:
+        """The head span of `kind` in the sentence that the (mixed) context model likes best, when its mean
+        log-probability of being that kind is at least `floor`."""
+        b_col, i_col = self.context.labels.index("B" + kind), self.context.labels.index("I" + kind)
+        best: tuple[float, tuple[int, int]] | None = None
+        for k, s, e, _ in head_spans:
+            inside = [i for i, (a, b, _) in enumerate(toks) if s - s0 <= a and b <= e - s0]
+            if k != kind or not inside:
+                continue
+            conf = float(np.mean([logp[i, b_col if n == 0 else i_col] for n, i in enumerate(inside)]))
+            if conf >= floor and (best is None or conf > best[0]):
+                best = (conf, (inside[0], inside[-1] + 1))
+        return {kind: best[1]} if best else {}
 
     def _forced_entity(self, logp: np.ndarray) -> dict[str, tuple[int, int]]:
         b_col, i_col = self.context.labels.index("BE"), self.context.labels.index("IE")

@@ -145,3 +145,58 @@ def test_tiny_encoder_model_round_trips(tmp_path: Path) -> None:
     pred = model.predict(trial)
     assert any(a.type == "Quantity" for a in pred)
     assert load(tmp_path / "model").predict(trial) == pred
+
+
+# -- the multi-head tagger's MeasEval head as evidence ------------------------------------------
+
+def test_head_scores_move_onto_other_tokens_and_snap() -> None:
+    import numpy as np
+
+    from nlp.measeval_heads import LABELS, HeadScores, mix_columns, snap_spans
+
+    def row(label: str) -> list[float]:
+        return [0.0 if k == label else -9.0 for k in LABELS]
+
+    # head words "epoxy-based" (0, 11) and "polymer" (12, 19): one entity span
+    head = HeadScores(((0, 11), (12, 19)), np.array([row("BE"), row("IE")]))
+    assert head.spans()[0][:3] == ("E", 0, 19)
+    toks = [(0, 5, "epoxy"), (5, 6, "-"), (6, 11, "based"), (12, 19, "polymer"), (20, 23, "was")]
+    moved = head.on(toks)
+    assert [LABELS[int(i)] for i in moved.argmax(axis=1)] == ["BE", "IE", "IE", "IE", "O"]
+    mixed = mix_columns(moved, ["BE", "BL", "IE", "O"])
+    assert mixed.shape == (5, 4) and mixed[4, 3] > mixed[4, 0] and mixed[4, 1] == mixed[4, 3]
+    assert snap_spans({"E": (12, 19), "P": (30, 40)}, head.spans()) == {"E": (0, 19), "P": (30, 40)}
+
+
+def test_predict_with_heads_runs_a_multi_head_tagger(tmp_path: Path) -> None:
+    """The plumbing end to end with a tiny multi-head tagger trained here in seconds."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from nlp.measeval import predict_with_heads, train_measeval
+    from nlp.measeval_heads import HeadedModel, head_scores
+    from nlp.transformer.engine import TransformerTagger
+    from nlp.transformer.models import default_base
+    from nlp.transformer.multitask import Task, train_multi
+
+    root = need_corpus("measeval")
+    meas = [(["The", "samples", "have", "a", "porosity", "of", "12", "%"],
+             ["O", "B-MeasuredEntity", "O", "O", "B-MeasuredProperty", "O", "B-Quantity", "I-Quantity"])]
+    other = [(["TiO2", "films"], ["B-MAT", "O"])]
+    folder = tmp_path / "multi"
+    train_multi({"mat": Task(other, other, normalised=True, source="hand"), "meas": Task(meas, meas, source="hand")},
+                folder, base=default_base(), steps=60, lr=5e-3, batch_size=1, alpha=0.0, threads=1,
+                model_overrides=dict(num_hidden_layers=1, hidden_size=32, num_attention_heads=2, intermediate_size=64))
+    model = train_measeval(root, max_paragraphs=12, max_iter=40)
+    trial = load_split(root, "trial")[:3]
+    tagger = TransformerTagger(str(folder), backend="torch", threads=1)
+    scores = head_scores(tagger, [p.text for p in trial])
+    assert [len(h.words) for h in scores] == [len(h.logp) for h in scores] and all(h.words for h in scores)
+    pred = predict_with_heads(model, trial, tagger)
+    assert pred == HeadedModel(model).predict(trial, scores)
+    texts = {p.doc: p.text for p in trial}
+    assert any(a.type == "Quantity" for a in pred)
+    assert all(a.text == texts[a.doc][a.start:a.end] and a.text.strip() for a in pred)
+    # weight 0 and no floors: the learned model's own annotations, snapped onto head spans at most
+    plain = predict_with_heads(model, trial, tagger, weight=0.0, floors={})
+    assert [(a.doc, a.type) for a in plain if a.type == "Quantity"] == \
+        [(a.doc, a.type) for a in model.predict(trial) if a.type == "Quantity"]

@@ -213,6 +213,17 @@ class TransformerTagger:
                                       self.head_decoders.get(h.name))
         return out
 
+    def head_logits(self, sentences: Sequence[Sequence[str]], head: str, normalise: bool = True
+                    ) -> tuple[list[str], list[np.ndarray]]:
+        """One head's labels and, per sentence, its logits at each word [words, labels], undecoded:
+        for callers that weigh the head's scores against other evidence (nlp.measeval_heads)."""
+        self._load()
+        found = [h for h in self.heads or () if h.name == head]
+        if not found:
+            raise ValueError(f"no head {head} in {self.folder}")
+        h = found[0]
+        return list(h.labels), [e[:, h.start:h.end] for e in self._emissions(*self._prepare_words(sentences, normalise))]
+
     def piece_labels(self, sentences: Sequence[Sequence[str]]) -> list[list[list[str]]]:
         """The best label of every sub-word of every word, no word-level decoding: what a tool that
         reads sub-words (transformers' pipeline) sees. Used to check the engine against it. Of a
