@@ -1,10 +1,13 @@
 """Facts per 1,000 sentences on real full texts that no model here was trained or tuned on (the
 shared PDFs and publisher articles), rules and learned linker side by side; prints JSON.
 
-    python benchmarks/fulltext_facts.py [--linker DIR] [--sample 50 --sample-out FILE]
+    python benchmarks/fulltext_facts.py [--linker DIR] [--ner MODEL] [--sample 50 --sample-out FILE]
 
-`--sample N` draws N of the learned linker's facts (seed 0) and writes them as JSONL with their
-sentences, for judging by hand; the judged file is kept in docs/relations/.
+Three systems: rule entities and rule links; rule entities and the learned linker; and, when an
+encoder is installed (`--ner auto`) or named, rule materials with the encoder's other entities
+(nlp.hybrid) and the learned linker. `--sample N` draws N of the last system's facts (seed 0) and
+writes them as JSONL with their sentences, for judging by hand; judged files are kept in
+docs/relations/.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from ingest import ReadError, read_document  # noqa: E402
 from mattermine.corpora import corpus_path  # noqa: E402
 from nlp.pipeline import annotate  # noqa: E402
-from nlp.registry import create  # noqa: E402
+from nlp.registry import create, create_from_spec  # noqa: E402
 from nlp.relations.linker import load_linker  # noqa: E402
 
 
@@ -49,25 +52,29 @@ def facts(annotated: list, names: dict[str, str]) -> list[dict[str, object]]:  #
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--linker", default="learned", help="learned (the installed model), auto or a model folder")
+    ap.add_argument("--ner", default="auto", help="the encoder for the third system: auto (the installed one) "
+                    "or a model name or folder; ner.rules.v1 leaves the third system out")
     ap.add_argument("--sample", type=int, default=0)
     ap.add_argument("--sample-out", type=Path, default=Path("fulltext-facts-sample.jsonl"))
     args = ap.parse_args()
     docs = documents()
-    tagger = create("ner.rules.v1")
+    rules = create("ner.rules.v1")
     result: dict[str, object] = {"corpus": "pdfs + publisher-articles (not used in training or tuning)",
                                  "documents": len(docs)}
-    learned_rows: list[dict[str, object]] = []
-    for name, spec in (("rules", "rules"), ("learned", args.linker)):
+    systems = [("rules", rules, "rules"), ("learned", rules, args.linker)]
+    encoder = create_from_spec(args.ner)
+    if encoder.name != rules.name:
+        systems.append(("learned+encoder", encoder, args.linker))
+    last: list[dict[str, object]] = []
+    for name, tagger, spec in systems:
         linker = load_linker(None, spec)
         annotated = list(annotate(docs, tagger, linker=linker))
         sentences = sum(len(d.sentences) for d in annotated)
-        rows = facts(annotated, {d.key: Path(d.source_path).name for d in docs})
-        result[name] = {"linker": linker.name, "sentences": sentences, "facts": len(rows),
-                        "facts_per_1000_sentences": round(1000 * len(rows) / max(1, sentences), 2)}
-        if name == "learned":
-            learned_rows = rows
+        last = facts(annotated, {d.key: Path(d.source_path).name for d in docs})
+        result[name] = {"tagger": tagger.name, "linker": linker.name, "sentences": sentences, "facts": len(last),
+                        "facts_per_1000_sentences": round(1000 * len(last) / max(1, sentences), 2)}
     if args.sample:
-        sample = random.Random(0).sample(learned_rows, min(args.sample, len(learned_rows)))
+        sample = random.Random(0).sample(last, min(args.sample, len(last)))
         args.sample_out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sample))
         result["sample"] = {"file": str(args.sample_out), "n": len(sample)}
     print(json.dumps(result))
