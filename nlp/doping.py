@@ -40,10 +40,12 @@ def dopant_key(text: str) -> str | None:
     word = text.strip()
     if word.lower() in ELEMENT_NAMES:
         return ELEMENT_NAMES[word.lower()]
-    word = re.sub(r"(?:\d?[+-]|\((?:I|II|III|IV|V|VI)\)|[xyzδ]|\d+(?:\.\d+)?)$", "", word)
-    f = parse_formula(word)
-    if f is not None and len(f.counts) == 1:
-        return f.counts[0][0]
+    word = re.sub(r"(?:\d?[+-]|\((?:I|II|III|IV|V|VI)\)|\d+(?:\.\d+)?)$", "", word)
+    # "Erx" is Er; but "Dy" and "Y" are elements themselves, so the element wins over a dropped x, y, z
+    for w in (word, re.sub(r"(?<=[A-Za-z])[xyzδ]$", "", word)):
+        f = parse_formula(w)
+        if f is not None and len(f.counts) == 1:
+            return f.counts[0][0]
     return None
 
 

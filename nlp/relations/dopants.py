@@ -2,8 +2,10 @@
 scored by a classifier whose features include what the rules (nlp.doping) decided.
 
 Hosts: material mentions, the host part of "Y2O3:Eu", the words after "-doped" ("N-doped carbon
-nanotubes"), acronyms ("YAG", "MWNTs") and the rules' hosts. Dopants: words and word parts that
-name one element or ion ("Er3+", "erbium", the "Al" of "Al-doped"), and the rules' dopants.
+nanotubes"), acronyms ("YAG", "MWNTs"), the rules' hosts and the phrases of nlp.relations.phrases
+("lithium niobate doped with", "doping into perovskite halide"). Dopants: words and word parts
+that name one element or ion ("Er3+", "erbium", the "Al" of "Al-doped"), the rules' dopants, the
+parts of "A:B" words and the phrases around doping words ("RE-doped", "co-doped with GeO2").
 """
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ from nlp.discourse import is_specific_material
 from nlp.doping import dopant_key, sentence_dopings
 from nlp.keys import material_key
 from nlp.records import Doping, Mention, Sentence
+from nlp.relations.phrases import colon_parts, dopant_phrases, host_phrases
 from nlp.relations.scorer import Platt, Scorer
 
 METHOD = "doping.linker.v1"
 _WORD = re.compile(r"[A-Za-z][\w+()]*")
 _PART = re.compile(r"[^-–/,\s]+")
-_AFTER_DOPED = re.compile(r"(?:co-?)?doped\s+((?:[\w()\-+.:]+\s*){1,4})", re.IGNORECASE)
+_AFTER_DOPED = re.compile(r"(?:(?:co-?)?doped|containing|substituted)\s+((?:[\w()\-+.:/]+\s*){1,6})", re.IGNORECASE)
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z0-9]*[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?(?![\w-])")
 _STOP = re.compile(r"^(?:the|a|an|and|or|with|by|in|of|at|for|on|to|as|was|were|is|are|be|been|has|have|had|"
                    r"which|that|than|from|via|using|under|shows?|showed|exhibits?|exhibited|can|could|may|"
@@ -43,7 +46,9 @@ _CHARGE = re.compile(r"\d?[+-]$|\(I+V?\)")
 _FORMULA_KEY = re.compile(r"(?:[A-Z][a-z]?[\d.]*)+")
 _LIST_GAP = re.compile(r"\s*(?:[-–/,]|,?\s*and|,?\s*or)\s*", re.IGNORECASE)
 _DOPED_WORD = re.compile(r"(?:co-?)?dop(?:ed|ing|ant|ants)|substitut\w*|incorporat\w*|activated", re.IGNORECASE)
-HOST_SOURCES = ("mention", "colon", "after_doped", "acronym", "rule")
+HOST_SOURCES = ("mention", "colon", "after_doped", "acronym", "rule", "colon_text", "before_doped_with", "doping_in",
+                "paren")
+DOPANT_SOURCES = ("element", "rule", "colon", "before_doping", "after_doping")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class Pair:
     host: Mention
     dopant: Mention
     host_source: str
+    dopant_source: str = "element"
 
 
 @dataclass
@@ -91,38 +97,47 @@ def host_candidates(s: Sentence, found: Sequence[Doping]) -> list[tuple[Mention,
         if dopant_key(acr.group()) is None:
             out.append((_span(text, acr.start(), acr.end(), material_key(acr.group())), "acronym"))
     out += [(d.host, "rule") for d in found]
-    seen: set[tuple[int, int]] = set()
-    unique = []
-    for m, src in out:
-        if (m.start, m.end) not in seen:
-            seen.add((m.start, m.end))
-            unique.append((m, src))
-    return unique
+    out += [(_span(text, a, b, material_key(text[a:b])), "colon_text") for a, b in colon_parts(text)]
+    out += [(_span(text, a, b, material_key(text[a:b])), src) for a, b, src in host_phrases(text)
+            if dopant_key(text[a:b]) is None]
+    return _unique(out)
 
 
-def dopant_candidates(s: Sentence, found: Sequence[Doping]) -> list[Mention]:
-    out: list[Mention] = []
+def dopant_candidates(s: Sentence, found: Sequence[Doping]) -> list[tuple[Mention, str]]:
+    """Dopant spans and where each comes from (DOPANT_SOURCES)."""
+    out: list[tuple[Mention, str]] = []
     text = s.text
     for w in _WORD.finditer(text):
         for p in _PART.finditer(w.group()):
             key = dopant_key(p.group())
             if key is not None:
                 a = w.start() + p.start()
-                out.append(_span(text, a, a + len(p.group()), key, 0.7))
-    out += [d.dopant for d in found]
+                out.append((_span(text, a, a + len(p.group()), key, 0.7), "element"))
+    out += [(d.dopant, "rule") for d in found]
+    out += [(_span(text, a, b, _phrase_key(text[a:b]), 0.5), "colon") for a, b in colon_parts(text)]
+    out += [(_span(text, a, b, _phrase_key(text[a:b]), 0.5), src) for a, b, src in dopant_phrases(text)]
+    return _unique(out)
+
+
+def _phrase_key(text: str) -> str:
+    return dopant_key(text) or text.lower()
+
+
+def _unique(spans: Sequence[tuple[Mention, str]]) -> list[tuple[Mention, str]]:
+    """The first of the candidates with the same span (its source is the most specific)."""
     seen: set[tuple[int, int]] = set()
-    unique = []
-    for m in out:
-        if (m.start, m.end) not in seen:
+    out = []
+    for m, src in spans:
+        if (m.start, m.end) not in seen and m.end > m.start:
             seen.add((m.start, m.end))
-            unique.append(m)
-    return unique
+            out.append((m, src))
+    return out
 
 
 # A sentence with none of these names no dopant (in NERRE doping-train, 335 of the 336 gold pairs
 # are in sentences that have one, and the last is "Er3+ in ..."); the rest are not scored at all.
 _CUE_WINDOW = 12
-_PAIR_CUE = re.compile(r"dop|substitut|incorporat|activat|\w:\s?\w|\bions?\s+(?:in|into)\b|[A-Z][a-z]?\d?\+\s+in\b",
+_PAIR_CUE = re.compile(r"dop|substitut|incorporat|activat|containing|\w\s?:\s?\w|\bions?\s+(?:in|into)\b|[A-Z][a-z]?\d?\+\s+in\b",
                        re.IGNORECASE)
 # Longer "sentences" are reference lists and run-on table text: the longest with a gold pair in
 # NERRE doping-train has 68 words.
@@ -137,15 +152,18 @@ def pairs(s: Sentence, found: Sequence[Doping] | None = None) -> list[Pair]:
     and in full texts it keeps reference lists and long run-on lines from pairing everything."""
     found = sentence_dopings(0, s) if found is None else found
     hosts = host_candidates(s, found)
-    dopants = [d for d in dopant_candidates(s, found) if not _inside_formula(s.text, d)]
+    dopants = [(d, src) for d, src in dopant_candidates(s, found) if not _inside_formula(s.text, d)]
+    # the cue may sit at the head of the dopant's list: "doping of nitrogen, boron, and fluorine in TiO2"
+    extent = {span: (run[0][0], run[-1][1]) for run in _runs(s.text, [d for d, _ in dopants]) for span in run}
     out = []
     for h, src in hosts:
-        for d in dopants:
+        for d, dsrc in dopants:
             if (d.start < h.end and h.start < d.end) or h.key == d.key:
                 continue
-            lo, hi = min(h.start, d.start), max(h.end, d.end)
+            run = extent[(d.start, d.end)]
+            lo, hi = min(h.start, run[0]), max(h.end, run[1])
             if _PAIR_CUE.search(s.text, max(0, lo - _CUE_WINDOW), hi + _CUE_WINDOW) and not _RATIO.match(s.text, hi):
-                out.append(Pair(h, d, src))
+                out.append(Pair(h, d, src, dsrc))
     return out
 
 
@@ -164,6 +182,7 @@ DOPING_FEATURES: tuple[str, ...] = (
     "doping_of_host", "host_colon_part", "doc_rule_pair", "doc_dopant_doped", "doc_pair_sentences",
     "dopant_run_len", "run_then_doped", "doped_then_run", "host_rank_after", "host_rank_before",
     "host_has_colon", "host_form_word", "host_prev_word", "dopant_prev_word",
+    "dopant_source", "dopant_is_element", "dopant_words", "dopant_formula",
 )
 _FORM_WORD = re.compile(r"(?:films?|layers?|nano\w+|crystals?|powders?|ceramics?|samples?|glass(?:es)?|fib(?:er|re)s?|"
                         r"particles?|spheres?|tubes?|wires?|rods?|sheets?|coatings?|lasers?|phosphors?|waveguides?|"
@@ -199,6 +218,16 @@ def _host_ranks(cands: Sequence[Pair]) -> dict[tuple[int, int, int], tuple[float
 def _dopant_runs(text: str, dopants: Sequence[Mention]) -> dict[tuple[int, int], tuple[int, bool, bool]]:
     """Lists of dopants ("N–B–F-tri-doped", "doped with silver and cobalt"): per dopant span, the
     list's length and whether a doping word follows the list or leads into it."""
+    out = {}
+    for run in _runs(text, dopants):
+        after = bool(_DOPED_AFTER.match(text, run[-1][1]))
+        before = bool(_DOPED_BEFORE.search(text[max(0, run[0][0] - 60):run[0][0]]))
+        for span in run:
+            out[span] = (len(run), after, before)
+    return out
+
+
+def _runs(text: str, dopants: Sequence[Mention]) -> list[list[tuple[int, int]]]:
     ordered = sorted({(d.start, d.end) for d in dopants})
     runs: list[list[tuple[int, int]]] = []
     for span in ordered:
@@ -206,13 +235,7 @@ def _dopant_runs(text: str, dopants: Sequence[Mention]) -> dict[tuple[int, int],
             runs[-1].append(span)
         else:
             runs.append([span])
-    out = {}
-    for run in runs:
-        after = bool(_DOPED_AFTER.match(text, run[-1][1]))
-        before = bool(_DOPED_BEFORE.search(text[max(0, run[0][0] - 60):run[0][0]]))
-        for span in run:
-            out[span] = (len(run), after, before)
-    return out
+    return runs
 
 
 @dataclass
@@ -277,6 +300,7 @@ def pair_features(s: Sentence, cands: Sequence[Pair], ctx: DocumentContext | Non
         rule = rules.get((h.start, d.start), rule_keys.get((h.key, d.key)))
         f = {"rule": float(rule is not None), "rule_confidence": rule or 0.0,
              "host_source": float(HOST_SOURCES.index(p.host_source)), **counts,
+             "dopant_source": float(DOPANT_SOURCES.index(p.dopant_source)),
              "doc_rule_pair": ctx.others(ctx.rule_pairs, (h.key.lower(), d.key), index),
              "doc_dopant_doped": ctx.others(ctx.doped_dopants, d.key, index),
              "doc_pair_sentences": ctx.others(ctx.pair_sentences, (h.key.lower(), d.key), index)}
@@ -319,6 +343,8 @@ def _dopant_features(text: str, d: Mention, h: Mention, shared: _SentenceFacts) 
     rank = shared.ranks[(d.start, h.start, h.end)]
     return {
         "dopant_word": float(d.text[:1].islower()), "dopant_charge": float(bool(_CHARGE.search(d.text))),
+        "dopant_is_element": float(dopant_key(d.text) is not None), "dopant_words": float(len(d.text.split())),
+        "dopant_formula": float(len(_elements(material_key(d.text))) > 1),
         "dopant_one_letter": float(len(d.text) == 1), "dopant_len": float(len(d.text)),
         "dopant_in_host": float(d.key in _elements(h.key)), "dopant_count": float(shared.dopant_keys.count(d.key)),
         "dopant_then_doped": float(bool(_DOPED_AFTER.match(after))),
