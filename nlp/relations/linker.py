@@ -221,7 +221,13 @@ def load_learned(folder: Path) -> LearnedLinker:
                                  "`mattermine nlp build-default`")
     # The pickle is one this installation wrote into the user's own data directory.
     blob = pickle.loads((folder / "model.pkl").read_bytes())  # noqa: S301
-    return LearnedLinker(blob["facts"], blob.get("doping"), meta)
+    from nlp.relations.dopants import DOPING_FEATURES
+
+    doping = blob.get("doping")
+    if doping is not None and tuple(doping.scorer.names) != DOPING_FEATURES:
+        raise RelationModelError(f"{folder} has a dopant-host scorer with other features: rebuild it with "
+                                 "`mattermine nlp build-default`")
+    return LearnedLinker(blob["facts"], doping, meta)
 
 
 def linker_dir(data_dir: Path | None) -> Path:
