@@ -11,6 +11,8 @@ _LIGATURES = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFB00,
 # Invisible characters that only break words apart for search and tokenisation.
 _INVISIBLE = {cp: None for cp in (0x00AD, 0x200B, 0x2060, 0xFEFF)}
 _TRANSLATE: dict[int, str | None] = {**_LIGATURES, **_INVISIBLE}
+# Whether a text has any of them: most have none, and str.translate with a dict is slow.
+_TRANSLATED = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
 
 _DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"'<>]+")
 _LABELLED_DOI_RE = re.compile(r"(?:doi\s*[:.]?\s*|doi\.org/)(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
@@ -24,7 +26,7 @@ _COMPOUND_RE = re.compile(r"(?<![\w-])[a-z]{2,}(?:-[a-z]{2,})+(?![\w-])")
 def clean_text(text: str) -> str:
     """Collapse every run of whitespace to one space, strip the ends, expand ligatures, and
     put LaTeX's ring-accent-then-A ("˚A", from \\AA in PDFs) together as "Å"."""
-    text = " ".join(text.translate(_TRANSLATE).split())
+    text = " ".join((text.translate(_TRANSLATE) if _TRANSLATED.search(text) else text).split())
     return _RING_A.sub("\u00c5", text) if "\u02da" in text else text
 
 

@@ -268,7 +268,7 @@ def is_prose(text: str) -> bool:
     if caseless >= _CASELESS_PROSE and caseless >= 0.5 * sum(ch.isalpha() for ch in text):
         return True
     words = text.split()
-    wordy = [w for w in words if sum(ch.isalpha() for ch in w) >= 3]
+    wordy = [w for w in words if len(w) >= 3 and (w.isalpha() or sum(ch.isalpha() for ch in w) >= 3)]
     if len(words) < 4 or len(wordy) < 3 or len(wordy) < 0.4 * len(words):
         return False
     alpha = [w for w in words if w[:1].isalpha()]
@@ -278,6 +278,8 @@ def is_prose(text: str) -> bool:
 
 def caseless_letters(text: str) -> int:
     """Letters of scripts that have no upper and lower case (Han, kana, Hangul, Arabic, Thai...)."""
+    if text.isascii():
+        return 0  # every ASCII letter has a case
     return sum(ch.isalpha() and not ch.islower() and not ch.isupper() for ch in text)
 
 

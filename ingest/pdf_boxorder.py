@@ -146,19 +146,20 @@ class _Tree:
         k = self.size
         self.size += 1
         r = self.rect
-        r[k] = (min(r[i, 0], r[j, 0]), min(r[i, 1], r[j, 1]), max(r[i, 2], r[j, 2]), max(r[i, 3], r[j, 3]))
-        self.boxes[k] = tuple(r[k].tolist())
-        self.area[k] = (r[k, 2] - r[k, 0]) * (r[k, 3] - r[k, 1])
+        (ix0, iy0, ix1, iy1), (jx0, jy0, jx1, jy1) = self.boxes[i], self.boxes[j]
+        x0, y0, x1, y1 = self.boxes[k] = (min(ix0, jx0), min(iy0, jy0), max(ix1, jx1), max(iy1, jy1))
+        r[k] = x0, y0, x1, y1
+        area = self.area[k] = (x1 - x0) * (y1 - y0)
         bx0, by0, bx1, by1 = self.bounds
-        self.findable[k] = r[k, 2] > bx0 and r[k, 0] < bx1 and r[k, 3] > by0 and r[k, 1] < by1
+        self.findable[k] = x1 > bx0 and x0 < bx1 and y1 > by0 and y0 < by1
         self.alive[i] = self.alive[j] = False
         self.live[i] = self.live[j] = False
         self.children.append((i, j))
         others = np.nonzero(self.live[:k])[0]
         if len(others):
             o = r[others]
-            dist = ((np.maximum(r[k, 2], o[:, 2]) - np.minimum(r[k, 0], o[:, 0]))
-                    * (np.maximum(r[k, 3], o[:, 3]) - np.minimum(r[k, 1], o[:, 1])) - self.area[k] - self.area[others])
+            dist = ((np.maximum(x1, o[:, 2]) - np.minimum(x0, o[:, 0]))
+                    * (np.maximum(y1, o[:, 3]) - np.minimum(y0, o[:, 1])) - area - self.area[others])
             order = np.lexsort((others, dist))
             dists, chosen = dist[order].tolist(), others[order].tolist()
             self.streams[k] = (dists, chosen)

@@ -22,28 +22,83 @@ _WORD_MARGIN = 0.1
 _LINE_MARGIN = 0.5
 _CHUNK = 512  # lines compared with all others at once when finding neighbours
 _GRID = 50  # points: the cell size of pdfminer's Plane, whose scan order lines are found in
+_MAX_CELL = 1 << 62  # cell numbers sorted with numpy; larger ones (absurd coordinates) in Python
 
 Bounds = tuple[float, float, float, float]
 _SPACE = Glyph(" ", " ", 0.0, 0.0, 0.0, 0.0, 0.0, "", False)  # between words
 
 
-def layout(glyphs: Sequence[Glyph], bounds: Bounds) -> list[TextBox]:
+def layout(glyphs: Sequence[Glyph], bounds: Bounds, boxes: np.ndarray | None = None) -> list[TextBox]:
     """Text boxes in reading order from the characters of one page (or form) in drawing order.
     `bounds` is the page: lines and boxes wholly outside it are nobody's neighbours, as in
-    pdfminer."""
-    boxes = _boxes(_lines(glyphs), bounds)
-    return [boxes[i] for i in reading_order([(b.x0, b.y0, b.x1, b.y1) for b in boxes], bounds)]
+    pdfminer. `boxes` holds the glyphs' (x0, y0, x1, y1), row for row, if the engine has them."""
+    if boxes is None:
+        boxes = np.array([g[2:6] for g in glyphs], dtype=float).reshape(-1, 4)
+    found = _boxes(_lines(glyphs, boxes), bounds)
+    return [found[i] for i in reading_order([(b.x0, b.y0, b.x1, b.y1) for b in found], bounds)]
 
 
 # --- characters to lines ---------------------------------------------------------------------
 
-def _lines(glyphs: Sequence[Glyph]) -> list[TextLine]:
+def _lines(glyphs: Sequence[Glyph], boxes: np.ndarray) -> list[TextLine]:
     """Characters in drawing order as lines, with spaces between words: pdfminer's
     group_objects, which starts a new line wherever the next character is not beside the last
     (`halign`: boxes overlapping vertically by more than half the smaller height, and less than
     two character widths apart), and LTTextLineHorizontal.add, which puts a space where a
     character starts more than a tenth of its width or height after the last one ends.
-    Inlined into one pass: it runs for every character of every page."""
+
+    Each test looks at two neighbouring characters only, so all pairs are tested at once, with
+    the comparisons written as _lines_one_by_one makes them; a line's box is the least and
+    greatest of its characters' coordinates, which is the same taken in any order unless one
+    is not a number: then the characters go one by one."""
+    n = len(glyphs)
+    if n < 2 or not np.isfinite(boxes).all():
+        return _lines_one_by_one(glyphs)
+    x0, y0, x1, y1 = boxes.T
+    px0, py0, px1, py1 = x0[:-1], y0[:-1], x1[:-1], y1[:-1]  # the last character
+    gx0, gy0, gx1, gy1 = x0[1:], y0[1:], x1[1:], y1[1:]  # the next one
+    below, above = np.abs(py0 - gy1), np.abs(py1 - gy0)
+    overlap = np.where(above < below, above, below)  # pdfminer's voverlap
+    ph, gh = py1 - py0, gy1 - gy0
+    height = np.where(ph < gh, ph, gh)
+    left, right = np.abs(px0 - gx1), np.abs(px1 - gx0)
+    gap = np.where((gx0 <= px1) & (px0 <= gx1), 0.0, np.where(right < left, right, left))
+    pw, gw = px1 - px0, gx1 - gx0
+    width = np.where(pw > gw, pw, gw)
+    beside = ((gy0 <= py1) & (py0 <= gy1) & (height * _LINE_OVERLAP < overlap) & (gap < width * _CHAR_MARGIN))
+    span = np.where(gw > gh, gw, gh)
+    spaced = np.flatnonzero(beside & (px1 < gx0 - _WORD_MARGIN * span)) + 1  # characters after a space
+    starts = np.concatenate(([0], np.flatnonzero(~beside) + 1))
+    ends = np.append(starts[1:], n)
+    line_boxes = zip(np.minimum.reduceat(x0, starts).tolist(), np.minimum.reduceat(y0, starts).tolist(),
+                     np.maximum.reduceat(x1, starts).tolist(), np.maximum.reduceat(y1, starts).tolist())
+    items = _with_spaces(glyphs, spaced.tolist())
+    firsts = (starts + np.searchsorted(spaced, starts)).tolist()  # where each line starts in items
+    lasts = (ends + np.searchsorted(spaced, ends)).tolist()
+    lines: list[TextLine] = []
+    for first, last, (lx0, ly0, lx1, ly1) in zip(firsts, lasts, line_boxes):
+        if lx1 > lx0 and ly1 > ly0:
+            run = items[first:last]
+            raw = run[0][1]
+            if raw and not raw.isspace() or not "".join([g[1] for g in run]).isspace():
+                lines.append(TextLine(tuple(run), lx0, ly0, lx1, ly1))
+    return lines
+
+
+def _with_spaces(glyphs: Sequence[Glyph], spaced: list[int]) -> list[Glyph]:
+    """The glyphs with a space before each of those at the indexes `spaced`, in order."""
+    items: list[Glyph] = []
+    done = 0
+    for i in spaced:
+        items += glyphs[done:i]
+        items.append(_SPACE)
+        done = i
+    items += glyphs[done:]
+    return items
+
+
+def _lines_one_by_one(glyphs: Sequence[Glyph]) -> list[TextLine]:
+    """_lines, one character after the other, as pdfminer goes."""
     lines: list[TextLine] = []
     if not glyphs:
         return lines
@@ -143,6 +198,11 @@ def _neighbours(lines: list[TextLine], bounds: Bounds) -> list[list[int]]:
     left, bottom = bounds[0], bounds[1]
     cell_x = [int(max(left, v)) // _GRID for v in x0.tolist()]
     cell_y = [int(max(bottom, v)) // _GRID for v in y0.tolist()]
+    # The cell each line's search area starts in.
+    query_x = cell_x
+    query_y = [int(max(bottom, v)) // _GRID for v in (y0 - _LINE_MARGIN * height).tolist()]
+    small = max(map(abs, cell_x + cell_y + query_y)) < _MAX_CELL
+    cells = np.array([cell_y, cell_x, query_y, query_x], dtype=np.int64) if small else None
     out: list[list[int]] = []
     for start in range(0, n, _CHUNK):
         a = slice(start, min(n, start + _CHUNK))
@@ -153,13 +213,29 @@ def _neighbours(lines: list[TextLine], bounds: Bounds) -> list[list[int]]:
                 & ((np.abs(x0[None, :] - x0[a, None]) <= d) | (np.abs(x1[None, :] - x1[a, None]) <= d)
                    | (np.abs(middle[None, :] - middle[a, None]) <= d))
                 & findable[None, :])
+        if cells is not None:
+            out += _scan_order(near, start, cells)
+            continue
         for row, found in enumerate(near):
             i = start + row
-            qx = int(max(left, x0[i])) // _GRID
-            qy = int(max(bottom, y0[i] - _LINE_MARGIN * height[i])) // _GRID
+            qx, qy = query_x[i], query_y[i]
             out.append(sorted(np.nonzero(found)[0].tolist(),
                               key=lambda j: (max(qy, cell_y[j]), max(qx, cell_x[j]), j)))
     return out
+
+
+def _scan_order(near: np.ndarray, start: int, cells: np.ndarray) -> list[list[int]]:
+    """For each row of `near` (lines start, start + 1...), the lines it marks, in the order of
+    pdfminer's Plane: by the first cell they share with the row's search area (cell rows from
+    the bottom, then cell columns), then by line. `cells` holds each line's cell row and column
+    and its search area's first cell row and column."""
+    rows, found = np.nonzero(near)
+    lines = rows + start
+    cell_y, cell_x, query_y, query_x = cells
+    order = np.lexsort((found, np.maximum(query_x[lines], cell_x[found]), np.maximum(query_y[lines], cell_y[found]), rows))
+    chosen = found[order].tolist()
+    ends = np.cumsum(np.bincount(rows, minlength=len(near))).tolist()
+    return [chosen[begin:end] for begin, end in zip([0] + ends[:-1], ends)]
 
 
 def _inside(box: np.ndarray, bounds: Bounds) -> np.ndarray:

@@ -16,7 +16,9 @@ from ingest.errors import TooComplex
 from ingest.limits import Limits
 
 _STREAM = re.compile(rb"stream\r?\n")
-_OBJ = re.compile(rb"\d+\s+\d+\s+obj\b")
+# rb"\d+\s+\d+\s+obj\b" read backwards ("jbo 0 21" for "12 0 obj"): its first match in a
+# reversed window is the last object header in the window, found without scanning all of it.
+_OBJ_REVERSED = re.compile(rb"(?<![A-Za-z0-9_])jbo\s+\d+\s+\d+")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
 _FLATE = (b"FlateDecode", b"Fl")
 _LOOKBACK = 4096  # bytes before "stream" searched for its dictionary
@@ -53,8 +55,8 @@ def check_inflation(data: bytes, limits: Limits, path: str | None = None) -> int
 def _dictionary(data: bytes, stream_at: int) -> bytes:
     """The stream's dictionary: the bytes since the last 'N G obj' before it."""
     window = data[max(0, stream_at - _LOOKBACK): stream_at]
-    starts = [m.end() for m in _OBJ.finditer(window)]
-    return window[starts[-1]:] if starts else window
+    last = _OBJ_REVERSED.search(window[::-1])
+    return window[len(window) - last.start():] if last else window
 
 
 def _flate_layers(head: bytes) -> int:

@@ -9,7 +9,7 @@ handles as plain integers, which also serve as dictionary keys.
 from __future__ import annotations
 
 import ctypes
-from ctypes import POINTER, c_double, c_float, c_int, c_uint, c_ulong, c_void_p
+from ctypes import POINTER, c_double, c_float, c_int, c_size_t, c_uint, c_ulong, c_void_p
 from typing import Any
 
 import pypdfium2.raw as pdfium_c
@@ -30,7 +30,16 @@ def _bind(name: str, restype: Any, *argtypes: Any) -> Any:
     address = ctypes.cast(getattr(pdfium_c, name), c_void_p).value
     if not address:
         raise ImportError(f"pdfium has no {name}: pypdfium2 is too old (pyproject.toml says which)")
-    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+    # PYFUNCTYPE keeps the GIL: these are getters that return at once, and releasing and taking
+    # the GIL back costs a quarter of such a call.
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(address)
+
+
+def _bind_bare(name: str, restype: Any) -> Any:
+    """A function bound without argument types: ctypes then converts nothing, which halves the
+    cost of a call. Callers pass the handle as a c_void_p, pointers made with byref(), and
+    nothing but C ints besides."""
+    return _bind(name, restype)
 
 
 class Api:
@@ -44,10 +53,12 @@ class Api:
         self.is_hyphen = _bind("FPDFText_IsHyphen", c_int, _P, c_int)
         self.unicode_error = _bind("FPDFText_HasUnicodeMapError", c_int, _P, c_int)
         self.text_object = _bind("FPDFText_GetTextObject", _P, _P, c_int)
-        # Takes the addresses of two c_double: converting integers is cheaper than byref().
-        self.char_origin = _bind("FPDFText_GetCharOrigin", c_int, _P, c_int, _P, _P)
+        # Called once per character of a page through map(): see _bind_bare.
+        self.unicode_at = _bind_bare("FPDFText_GetUnicode", c_uint)
+        self.text_object_at = _bind_bare("FPDFText_GetTextObject", c_size_t)  # NULL as 0
+        self.char_origin_at = _bind_bare("FPDFText_GetCharOrigin", c_int)
         self.font_size = _bind("FPDFText_GetFontSize", c_double, _P, c_int)
-        self.char_matrix = _bind("FPDFText_GetMatrix", c_int, _P, c_int, POINTER(FSMatrix))
+        self.char_matrix_to = _bind("FPDFText_GetMatrix", c_int, _P, c_int, _P)  # into an FSMatrix's address
         self.loose_box = _bind("FPDFText_GetLooseCharBox", c_int, _P, c_int, POINTER(FSRect))
         self.text_font = _bind("FPDFTextObj_GetFont", _P, _P)
         self.font_name = _bind("FPDFFont_GetBaseFontName", c_ulong, _P, ctypes.c_char_p, c_ulong)

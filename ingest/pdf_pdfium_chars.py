@@ -3,19 +3,25 @@ from the origin across the advance width, and from the font's descent below the 
 one em. Characters come out in content-stream order, grouped by container (the page, or a
 top-level form), as pdfminer would see them.
 
-This loop runs for every character of every page, so the common case (upright text on an
-unrotated page) is handled inline, with per-font caches for advance widths and glyph fixes.
+This runs for every character of every page, and a call into pdfium through ctypes costs more
+than what pdfium does in it. So pdfium is asked for each character's code point, text object
+and origin in one sweep of C-level map() calls, and the rest is worked out per text object,
+per font and code point, and for the common case (upright text on an unrotated page) in numpy
+arrays; only glyphs that need pdfium's boxes are made one by one.
 """
 from __future__ import annotations
 
 import math
-from ctypes import addressof, byref, c_double, c_float, create_string_buffer
+from ctypes import byref, c_double, c_float, c_void_p, create_string_buffer
+from itertools import repeat
 from typing import NamedTuple
+
+import numpy as np
 
 from ingest.pdf_blocks import Glyph
 from ingest.pdf_fonts import FontFacts
 from ingest.pdf_glyphs import fix_glyph, is_cmsy_font
-from ingest.pdf_pdfium_api import Api, FSMatrix, FSRect
+from ingest.pdf_pdfium_api import Api, FSRect
 from ingest.pdf_pdfium_objects import Frame, PageObjects
 
 PAGE = -1  # container of the characters drawn on the page itself, not in a form
@@ -29,21 +35,31 @@ class PageText(NamedTuple):
     # Text objects of which pdfium's text page holds no character: pdfium leaves out text it
     # cannot measure, such as a CID font it cannot load (a non-embedded Japanese font).
     unread: int
+    # The glyphs' boxes (x0, y0, x1, y1), row for row, for ingest.pdf_group to work on in bulk.
+    boxes: dict[int, np.ndarray]
 
 
 def page_glyphs(api: Api, textpage: int, number: int, frame: Frame, objects: PageObjects,
                 facts: FontFacts) -> PageText:
     """The glyphs of page `number` (0-based)."""
     reader = _Reader(api, textpage, number, frame, objects, facts)
-    by_object = reader.read()
+    glyphs, boxes, runs = reader.read()
     order = objects.text_order
     unknown = len(order)
+    # Objects in content-stream order, those pdfium's page list does not name last, in the
+    # order their characters come.
+    ranked = sorted(dict.fromkeys(runs.tolist()), key=lambda r: order.get(reader.objects[r], unknown))
+    rank = np.zeros(len(reader.objects), dtype=np.int64)
+    rank[ranked] = np.arange(len(ranked))
+    sequence = np.argsort(rank[runs], kind="stable")
+    container = np.array([run.container for run in reader.run_list], dtype=np.int64)[runs[sequence]]
     out: dict[int, list[Glyph]] = {}
-    for obj in sorted(by_object, key=lambda o: order.get(o, unknown)):
-        run = reader.runs[obj]
-        if run is not None:
-            out.setdefault(run.container, []).extend(by_object[obj])
-    return PageText(out, sum(1 for obj in order if obj not in reader.runs))
+    out_boxes: dict[int, np.ndarray] = {}
+    for place in dict.fromkeys(container.tolist()):
+        chosen = sequence[container == place]
+        out[place] = [glyphs[i] for i in chosen.tolist()]
+        out_boxes[place] = boxes[chosen]
+    return PageText(out, sum(1 for obj in order if obj not in reader.runs), out_boxes)
 
 
 class _Font:
@@ -63,14 +79,26 @@ class _Run:
     __slots__ = ("font", "handle", "container", "a", "b", "c", "d", "fast", "bottom")
 
     def __init__(self, font: _Font, handle: int, container: int, matrix: tuple[float, float, float, float],
-                 frame: Frame) -> None:
+                 upright_page: bool) -> None:
         self.font = font
         self.handle = handle
         self.container = container
         self.a, self.b, self.c, self.d = matrix
         # Upright on an unrotated page: boxes need no transformation at all.
-        self.fast = self.b == 0 and self.c == 0 and self.a > 0 and self.d > 0 and frame.identity
+        self.fast = self.b == 0 and self.c == 0 and self.a > 0 and self.d > 0 and upright_page
         self.bottom = font.descent * self.d  # from the baseline, in points
+
+
+class _Chars(NamedTuple):
+    """The characters pdfium's text page holds that have a text object to box them by, in its
+    order: text page index, code point (surrogate pairs joined), origin, and the run (index in
+    _Reader.run_list) of the text object."""
+
+    at: np.ndarray
+    code: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    run: np.ndarray
 
 
 class _Reader:
@@ -84,67 +112,152 @@ class _Reader:
         self.facts = facts
         self.fonts: dict[int, _Font] = {}
         self.runs: dict[int, _Run | None] = {}
-        self._x, self._y = c_double(), c_double()
+        self.objects: list[int] = []  # text objects with characters placed, in the order they come
+        self.run_list: list[_Run] = []  # the same objects' runs
         self._float = c_float()
-        self._matrix = FSMatrix()
         self._rect = FSRect()
 
-    def read(self) -> dict[int, list[Glyph]]:
-        """Glyphs by text object, each object's in pdfium's order."""
-        api, tp, runs = self.api, self.textpage, self.runs
-        unicode, generated, text_object, origin = api.unicode, api.is_generated, api.text_object, api.char_origin
-        x_val, y_val = self._x, self._y
-        x_at, y_at = addressof(x_val), addressof(y_val)
+    def read(self) -> tuple[list[Glyph], np.ndarray, np.ndarray]:
+        """The glyphs in pdfium's order, their boxes, and each one's run (index in run_list).
+
+        Like pdfminer, a character drawn at the origin of the one before it in the same text
+        object is part of that one: pdfium splits what one code draws ("ﬁ", or a code mapped to
+        several characters) into its letters. pdfium is asked for all characters' code points,
+        objects and origins at once; glyphs are worked out per run and per font in bulk, and
+        only glyphs that need more than their origin and advance are made one by one."""
+        chars = self._chars()
+        n = len(chars.code)
+        if not n:
+            return [], np.zeros((0, 4)), np.zeros(0, dtype=np.int64)
+        run, x, y = chars.run, chars.x, chars.y
+        joined = np.zeros(n, dtype=bool)  # at the last character's origin, in the same object
+        joined[1:] = (run[1:] == run[:-1]) & (x[1:] == x[:-1]) & (y[1:] == y[:-1])
+        own = ~joined
+        raws, texts, width = self._entries(chars, own)
+        runs = self.run_list
+        fast = np.array([r.fast for r in runs], dtype=bool)
+        a, d, bottom = (np.array([getattr(r, k) for r in runs], dtype=float) for k in ("a", "d", "bottom"))
+        names = [r.font.name for r in runs]
+        k = glyph_run = run[own]
+        x0 = x[own]
+        y0 = y[own] + bottom[k]
+        boxes = np.column_stack((x0, y0, x0 + width * a[k], y0 + d[k]))
+        sizes = d[k].tolist()
+        x0s, y0s, x1s, y1s = boxes.T.tolist()
         new = tuple.__new__  # Glyph(...) without the NamedTuple constructor's extra call
-        out: dict[int, list[Glyph]] = {}
-        glyphs: list[Glyph] = []
-        last_obj, last_x, last_y = 0, 0.0, 0.0
-        run: _Run | None = None
-        # What the current text object's characters share, in locals: this loop runs for
-        # every character of every page.
-        known: dict[int, tuple[str, str, float]] = {}
-        fast, bottom, a, d, name = False, 0.0, 0.0, 0.0, ""
+        glyphs = [new(Glyph, (t, r, g0, h0, g1, h1, s, names[j], True))
+                  for t, r, g0, h0, g1, h1, s, j in zip(texts, raws, x0s, y0s, x1s, y1s, sizes, k.tolist())]
+        slow = np.zeros(n, dtype=bool)
+        slow[own] = ~(fast[k] & (width > 0))
+        self._special(chars, joined, slow, raws, width, glyphs, boxes)
+        return glyphs, boxes, glyph_run
+
+    def _chars(self) -> _Chars:
+        """Every character pdfium did not make up (its spaces and line breaks: the layout puts
+        in its own), with its text object's run; characters without one are left out."""
+        api, tp = self.api, self.textpage
         count = api.count_chars(tp)
-        skip = -1
-        for i in range(count):
-            code = unicode(tp, i)
-            if code in _WHITE and generated(tp, i) or i == skip:
-                continue  # pdfium's own spaces and line breaks; the layout puts in its own
-            if 0xD800 <= code <= 0xDFFF:  # a character past U+FFFF comes as two halves
-                code, skip = self._pair(code, i, count)
-            obj = text_object(tp, i)
-            origin(tp, i, x_at, y_at)
-            x, y = x_val.value, y_val.value
-            if obj != last_obj:
-                if not obj:
-                    continue
-                run = runs.get(obj)
-                if run is None:
-                    if obj in runs:
-                        continue
-                    run = runs[obj] = self._run(obj, i)
-                    if run is None:
-                        continue
-                glyphs = out.setdefault(obj, [])
-                last_obj = obj
-                known, fast, bottom, a, d, name = run.font.known, run.fast, run.bottom, run.a, run.d, run.font.name
-            elif x == last_x and y == last_y and glyphs:
-                # A character at the origin of the last one: pdfium split what one code
-                # draws ("ﬁ", or a code mapped to several characters) into its letters.
-                raw = chr(code) if 0x20 <= code <= 0x10FFFF else self._control(code, run, i)  # type: ignore[arg-type]
-                glyphs[-1] = self._ligature(glyphs[-1], raw, run, i)  # type: ignore[arg-type]
+        page = c_void_p(tp)
+        codes = np.fromiter(map(api.unicode_at, repeat(page, count), range(count)), dtype=np.int64, count=count)
+        keep = np.ones(count, dtype=bool)
+        white = np.flatnonzero((codes == 0x20) | (codes == 0x0D) | (codes == 0x0A))
+        made = np.fromiter(map(api.is_generated, repeat(tp), white.tolist()), dtype=np.int64, count=len(white))
+        keep[white[made != 0]] = False
+        index = np.flatnonzero(keep)
+        code = codes[index]
+        if ((code >= 0xD800) & (code <= 0xDFFF)).any():  # a character past U+FFFF comes as two halves
+            index, code = _pairs(codes, keep)
+        at = index.tolist()
+        m = len(at)
+        obj = np.fromiter(map(api.text_object_at, repeat(page, m), at), dtype=np.uint64, count=m)
+        x, y = self._origins(at)
+        uniq, first, inverse = np.unique(obj, return_index=True, return_inverse=True)
+        come = np.argsort(first, kind="stable")  # objects in the order their characters come
+        run_of = np.empty(len(uniq), dtype=np.int64)
+        run_of[come] = self._add_runs(uniq[come].tolist(), index[first[come]].tolist())
+        run = run_of[inverse.reshape(-1)]
+        valid = run >= 0
+        return _Chars(index[valid], code[valid], x[valid], y[valid], run[valid])
+
+    def _origins(self, at: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """The characters' origins; where pdfium cannot tell one, the last one told (0 first)."""
+        m = len(at)
+        xs, ys = (c_double * m)(), (c_double * m)()
+        x_at, y_at = map(byref, repeat(xs), range(0, 8 * m, 8)), map(byref, repeat(ys), range(0, 8 * m, 8))
+        ok = np.fromiter(map(self.api.char_origin_at, repeat(c_void_p(self.textpage), m), at, x_at, y_at),
+                         dtype=np.int64, count=m)
+        return _carried(np.ctypeslib.as_array(xs), ok), _carried(np.ctypeslib.as_array(ys), ok)
+
+    def _add_runs(self, objects: list[int], firsts: list[int]) -> list[int]:
+        """For each text object, whose first character is at `firsts`, its index in run_list;
+        -1 for no object, or one whose matrix draws nothing readable. pdfium is asked for the
+        objects' fonts, sizes and matrices at once."""
+        api, tp = self.api, self.textpage
+        k = len(objects)
+        fonts = list(map(api.text_font, objects))
+        size = np.fromiter(map(api.font_size, repeat(tp, k), firsts), dtype=float, count=k)
+        matrices = np.zeros((k, 6), dtype=np.float32)
+        at = matrices.ctypes.data
+        told = np.fromiter(map(api.char_matrix_to, repeat(tp, k), firsts, range(at, at + 24 * k, 24)),
+                           dtype=np.int64, count=k)
+        with np.errstate(all="ignore"):  # a broken matrix may hold anything: tested below
+            a, b, c, d = (matrices[:, j].astype(float) * size for j in range(4))
+            good = ((told != 0) & np.isfinite(a) & np.isfinite(b) & np.isfinite(c) & np.isfinite(d)
+                    & ~((a == 0) & (b == 0)) & ~((c == 0) & (d == 0)))
+        upright = self.frame.identity
+        out: list[int] = []
+        for obj, font_handle, ok, matrix in zip(objects, fonts, good.tolist(), zip(*(v.tolist() for v in (a, b, c, d)))):
+            if not obj:
+                out.append(-1)
                 continue
-            last_x, last_y = x, y
-            entry = known.get(code) if code >= 0x20 else None
-            if entry is None:
-                entry = self._entry(run, code, i)  # type: ignore[arg-type]
-            raw, text, width = entry
-            if fast and width > 0:
-                y0 = y + bottom
-                glyphs.append(new(Glyph, (text, raw, x, y0, x + width * a, y0 + d, d, name, True)))
-            else:
-                glyphs.append(self._glyph(raw, x, y, width, run, i))  # type: ignore[arg-type]
+            font_handle = font_handle or 0
+            font = self.fonts.get(font_handle)
+            if font is None:
+                font = self.fonts[font_handle] = self._font(font_handle)
+            if not ok:
+                self.runs[obj] = None
+                out.append(-1)
+                continue
+            run = self.runs[obj] = _Run(font, font_handle, self.containers.get(obj, PAGE), matrix, upright)
+            self.objects.append(obj)
+            self.run_list.append(run)
+            out.append(len(self.run_list) - 1)
         return out
+
+    def _entries(self, chars: _Chars, own: np.ndarray) -> tuple[list[str], list[str], np.ndarray]:
+        """Raw text, fixed text and advance of the characters `own` picks, worked out once per
+        font and code point, but for control codes, whose meaning depends on where they stand."""
+        runs = self.run_list
+        font_ids = {id(r.font): i for i, r in enumerate(runs)}
+        font_of = np.array([font_ids[id(r.font)] for r in runs], dtype=np.int64)
+        code, run, index = chars.code[own], chars.run[own], chars.at[own]
+        keys = (font_of[run] << 32) | code
+        control = code < 0x20
+        keys[control] = -1 - np.arange(int(control.sum()))  # one entry each
+        uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        raws, texts = np.empty(len(uniq), dtype=object), np.empty(len(uniq), dtype=object)
+        widths = np.empty(len(uniq))
+        for k, at in enumerate(first.tolist()):
+            r, c = runs[run[at]], int(code[at])
+            raws[k], texts[k], widths[k] = r.font.known.get(c) or self._entry(r, c, int(index[at]))
+        inverse = inverse.reshape(-1)
+        return raws[inverse].tolist(), texts[inverse].tolist(), widths[inverse]
+
+    def _special(self, chars: _Chars, joined: np.ndarray, slow: np.ndarray, raws: list[str], width: np.ndarray,
+                 glyphs: list[Glyph], boxes: np.ndarray) -> None:
+        """Glyphs that need pdfium's boxes, or turning, and the letters pdfium split off the
+        glyph before them; in pdfium's order, as pdfium's box buffer is reused."""
+        place = np.cumsum(~joined) - 1  # each character's glyph: its own, or the one it joins
+        runs = self.run_list
+        for i in np.flatnonzero(joined | slow).tolist():
+            g, run, index = int(place[i]), runs[chars.run[i]], int(chars.at[i])
+            if joined[i]:
+                code = int(chars.code[i])
+                raw = chr(code) if 0x20 <= code <= 0x10FFFF else self._control(code, run, index)
+                glyphs[g] = self._ligature(glyphs[g], raw, run, index)
+            else:
+                glyphs[g] = self._glyph(raws[g], float(chars.x[i]), float(chars.y[i]), float(width[g]), run, index)
+            boxes[g] = glyphs[g][2:6]
 
     def _entry(self, run: _Run, code: int, index: int) -> tuple[str, str, float]:
         """The character's text as pdfium maps it, with glyph fixes, and its advance in ems
@@ -158,14 +271,6 @@ class _Reader:
             font.known[code] = entry
         return entry
 
-    def _pair(self, code: int, index: int, count: int) -> tuple[int, int]:
-        """The code point a UTF-16 surrogate pair at `index` stands for, and the index of its
-        second half (to skip); U+FFFD for half a pair."""
-        following = self.api.unicode(self.textpage, index + 1) if index + 1 < count else 0
-        if code <= 0xDBFF and 0xDC00 <= following <= 0xDFFF:
-            return 0x10000 + ((code - 0xD800) << 10) + (following - 0xDC00), index + 1
-        return 0xFFFD, -1
-
     def _control(self, code: int, run: _Run, index: int) -> str:
         """What a code point below U+0020 (or past Unicode) stands for: pdfium's mark for a
         hyphen at a line's end, or the code of a glyph pdfium could not map, which pdfminer
@@ -178,21 +283,6 @@ class _Reader:
                 return self.facts.slot_glyph(self.number, run.font.name, code) or f"(cid:{code})"
             return f"(cid:{code})"
         return chr(code)
-
-    def _run(self, obj: int, index: int) -> _Run | None:
-        api = self.api
-        font_handle = api.text_font(obj) or 0
-        font = self.fonts.get(font_handle)
-        if font is None:
-            font = self.fonts[font_handle] = self._font(font_handle)
-        size = api.font_size(self.textpage, index)
-        m = self._matrix
-        if not api.char_matrix(self.textpage, index, byref(m)):
-            return None
-        a, b, c, d = (v * size for v in (m.a, m.b, m.c, m.d))
-        if not all(map(math.isfinite, (a, b, c, d))) or (a == b == 0) or (c == d == 0):
-            return None  # a degenerate matrix draws nothing readable
-        return _Run(font, font_handle, self.containers.get(obj, PAGE), (a, b, c, d), self.frame)
 
     def _font(self, font_handle: int) -> _Font:
         if not font_handle:
@@ -259,3 +349,33 @@ class _Reader:
             lx0, _, lx1, _ = self.frame.box(rect.left, rect.bottom, rect.right, rect.top)
             x0, x1 = min(x0, lx0), max(x1, lx1)
         return Glyph(fix_glyph(raw, run.font.name), raw, x0, glyph.y0, x1, glyph.y1, glyph.size, glyph.font)
+
+
+def _pairs(codes: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kept characters' indexes and code points with each UTF-16 surrogate pair joined into
+    the code point it stands for, at the first half's index (the second is left out); U+FFFD
+    for half a pair."""
+    index: list[int] = []
+    points: list[int] = []
+    count = len(codes)
+    skip = -1
+    for i in np.flatnonzero(keep).tolist():
+        if i == skip:
+            continue
+        code = int(codes[i])
+        if 0xD800 <= code <= 0xDFFF:
+            following = int(codes[i + 1]) if i + 1 < count else 0
+            if code <= 0xDBFF and 0xDC00 <= following <= 0xDFFF:
+                code, skip = 0x10000 + ((code - 0xD800) << 10) + (following - 0xDC00), i + 1
+            else:
+                code = 0xFFFD
+        index.append(i)
+        points.append(code)
+    return np.array(index, dtype=np.int64), np.array(points, dtype=np.int64)
+
+
+def _carried(values: np.ndarray, told: np.ndarray) -> np.ndarray:
+    """`values`, where `told` is 0 (pdfium could not tell) the last value told, 0 before any."""
+    for i in np.flatnonzero(told == 0).tolist():
+        values[i] = values[i - 1] if i else 0.0
+    return values

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ctypes import byref, c_float, c_int
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import pypdfium2.raw as pdfium_c
@@ -18,6 +19,7 @@ Box = tuple[float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MAX_DEPTH = 32  # forms drawing forms; deeper is a loop in a broken file
 _MOVETO = pdfium_c.FPDF_SEGMENT_MOVETO
+_TEXT, _PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 _LINETO = pdfium_c.FPDF_SEGMENT_LINETO
 
 
@@ -87,9 +89,8 @@ class PageObjects:
 def page_objects(api: Api, page: int, frame: Frame) -> PageObjects:
     """Paths, forms and text objects of one page."""
     found = PageObjects()
-    walker = _Walker(api, frame, found)
-    for i in range(api.count_objects(page)):
-        walker.visit(api.page_object(page, i), _IDENTITY, None, 0)
+    count = api.count_objects(page)
+    _Walker(api, frame, found).visit(list(map(api.page_object, repeat(page, count), range(count))), _IDENTITY, None, 0)
     return found
 
 
@@ -125,24 +126,25 @@ class _Walker:
         own = (m.a, m.b, m.c, m.d, m.e, m.f)
         return own if parent is _IDENTITY else _multiply(own, parent)
 
-    def visit(self, obj: int, parent: Matrix, form: int | None, depth: int) -> None:
-        api = self.api
-        kind = api.object_type(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            self.found.text_order[obj] = len(self.found.text_order)
-            if form is not None:
-                self.found.text_containers[obj] = form
-        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            self.found.paths.append((obj, parent))
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_DEPTH:
-            if form is None:  # a top-level form: pdfminer's LTFigure on the page
-                form = len(self.found.forms)
-                self.found.forms.append(self._bounds(obj))
-            matrix = self._object_matrix(obj, parent)
-            for i in range(api.form_count(obj)):
-                inner = api.form_object(obj, i)
-                if inner:
-                    self.visit(inner, matrix, form, depth + 1)
+    def visit(self, objects: list[int], parent: Matrix, form: int | None, depth: int) -> None:
+        """Objects drawn with the matrix `parent`, in form `form` (None: on the page)."""
+        api, found = self.api, self.found
+        text_order = found.text_order
+        for obj, kind in zip(objects, list(map(api.object_type, objects))):
+            if kind == _TEXT:
+                text_order[obj] = len(text_order)
+                if form is not None:
+                    found.text_containers[obj] = form
+            elif kind == _PATH:
+                found.paths.append((obj, parent))
+            elif kind == _FORM and depth < _MAX_DEPTH:
+                here = form
+                if here is None:  # a top-level form: pdfminer's LTFigure on the page
+                    here = len(found.forms)
+                    found.forms.append(self._bounds(obj))
+                count = api.form_count(obj)
+                inner = [o for o in map(api.form_object, repeat(obj, count), range(count)) if o]
+                self.visit(inner, self._object_matrix(obj, parent), here, depth + 1)
 
     def _bounds(self, obj: int) -> Box:
         left, bottom, right, top = c_float(), c_float(), c_float(), c_float()
