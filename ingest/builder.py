@@ -78,6 +78,19 @@ class DocumentBuilder:
         self.in_references = True
         self._in_abstract = False
 
+    @property
+    def has_references(self) -> bool:
+        return bool(self._references)
+
+    def end_references(self, heading: str | None = None) -> None:
+        """Leave reference mode: what follows is text again. `heading`, the one that opened the
+        list, turns out to have been a body section's ("3. References" in a guide to citing)."""
+        self.in_references = False
+        if heading is not None:
+            self._section = heading
+            if not self._sections or self._sections[-1] != heading:
+                self._sections.append(heading)
+
     def paragraph(self, text: str, kind: str = "body") -> None:
         text = clean_text(text)
         if text and self.in_references:

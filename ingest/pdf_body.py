@@ -21,6 +21,18 @@ CAPTION = re.compile(
 _NUMBERED = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[A-H])[.)]?\s+\S")
 # "[1] X. L. Qi ..." (APS, REVTeX), "1) Y. Kamihara ..." (JPSJ), "1. Beille, J., ..." (older journals)
 _REFERENCE_START = re.compile(r"^\[1\]\s*\S|^1\)\s+[A-Z]\S*\s|^1\.\s+[A-Z][\w'\-]+,\s+[A-Z]\.")
+# "[2] See the explanation ...": once a list has begun, a numbered entry after body text takes it up
+# again (REVTeX sets the appendices and the bibliography's columns side by side).
+_REFERENCE_ENTRY = re.compile(r"^\[\d{1,3}\]\s*\S")
+# What a reference entry has and running text rarely does: a year, "et al.", a DOI, volume or pages.
+_REFERENCE_MARKS = re.compile(
+    r"\b(1[89]|20)\d\d[a-z]?\b|\bet\s+al\b|\bdoi\b|\b10\.\d{4,9}/|\bvol\.|\bpp?\.\s*\d|\bin\s+press\b|"
+    r"^\[\d{1,3}\]",
+    re.IGNORECASE,
+)
+_AUTHOR_INITIALS = re.compile(r"\b[A-Z]\.\s*(?:[A-Z]\.\s*)?[A-Z][a-z]+,|\b[A-Z][a-z]+,\s+[A-Z]\.")  # "E. Witten," "Smith, J."
+_BODY_WORDS = 15  # running text of at least this many words, in body type, is not a reference entry
+_BODY_RUN = 2  # this many such paragraphs in a row end a reference list (journal issues, REVTeX samples)
 _KEYWORDS = re.compile(r"^(key\s*words|pacs|subject areas)\b", re.IGNORECASE)
 _KNOWN_HEADINGS = frozenset(
     {"introduction", "background", "results", "discussion", "results and discussion", "methods",
@@ -65,6 +77,10 @@ class BodyWalker:
         self.compounds = hyphenated_compounds(line.text for block in blocks for line in block.lines)
         self.pending: str | None = None  # a paragraph that may continue in the next column or page
         self.last_caption: Block | None = None  # the last box of the caption read last
+        # Inside a reference list: the heading that opened it, and the body-like paragraphs and
+        # headings read since the last entry; _BODY_RUN paragraphs say the list was over.
+        self.refs_heading: str | None = None
+        self.held: list[tuple[str, str, bool | None]] = []  # (kind "heading"/"paragraph", text, indented)
 
     def walk(self, order: list[int], abstract: str | None = None, start: int = 0) -> None:
         """Read the boxes order[start:]; `abstract`, found before, is the first paragraph.
@@ -75,19 +91,23 @@ class BodyWalker:
         k = start
         while k < len(order):
             k = self._block(order, k)
+        self._drop_held()
         self._flush()
 
     def _block(self, order: list[int], k: int) -> int:
         block = self.blocks[order[k]]
         first = clean_text(block.lines[0].text)
-        if _REFERENCE_START.match(first):
+        if _REFERENCE_START.match(first) or (self.builder.has_references and _REFERENCE_ENTRY.match(first)):
             self._flush()
+            self._drop_held()
             self.builder.references()  # REVTeX and APS lists start "[1] ..." with no heading
             self.builder.reference(join_lines(line.text for line in block.lines))
             return k + 1
         if is_references_heading(first):
             self._flush()
+            self._drop_held()
             self.builder.heading(first)
+            self.refs_heading = first
             return k + 1
         if self._is_caption(first, block):
             return self._caption(order, k)
@@ -105,7 +125,16 @@ class BodyWalker:
                 lines = lines[1:]
         text = join_lines((line.text for line in lines), self.compounds)
         if self.builder.in_references:
-            if len(text) >= 20 and not _BOILERPLATE.search(text[:300]):
+            if _BOILERPLATE.search(text[:300]):
+                return k + 1
+            if self._body_like(text, block):
+                self.held.append(("paragraph", text, _indented(lines)))
+                if sum(kind == "paragraph" for kind, _, _ in self.held) >= _BODY_RUN:
+                    self._end_references()
+            elif self.held and not _reference_like(text):
+                self.held.append(("fragment", text, _indented(lines)))  # goes with what is held
+            elif len(text) >= 20:
+                self._drop_held()
                 self.builder.reference(text)  # entries, in body type or small print
             return k + 1
         if not is_prose(text) or _BOILERPLATE.search(text[:300]):
@@ -138,10 +167,39 @@ class BodyWalker:
         return False
 
     def _heading_text(self, text: str) -> None:
-        if self.builder.in_references and strip_numbering(text).lower().rstrip(".:") not in _AFTER_REFERENCES:
-            return  # a bold line inside the reference list does not end it
+        bare = strip_numbering(text).lower().rstrip(".:")
+        if self.builder.in_references and bare not in _AFTER_REFERENCES and not bare.startswith("appendix "):
+            self.held.append(("heading", text, None))  # a bold line inside the list does not end it
+            return
+        self.held = []
         self._flush()
         self.builder.heading(capitalised(text))
+
+    def _body_like(self, text: str, block: Block) -> bool:
+        """Running text in body type with none of a reference entry's marks: a list whose heading
+        was a body section's ("3. References" in a guide to citing), or an issue's next article."""
+        return (len(text.split()) >= _BODY_WORDS and is_prose(text)
+                and block.size >= self.body_size - 0.5 and not _reference_like(text))
+
+    def _drop_held(self) -> None:
+        """The held paragraphs were reference text after all (an entry followed them)."""
+        for kind, text, _ in self.held:
+            if kind != "heading" and len(text) >= 20:
+                self.builder.reference(text)
+        self.held = []
+
+    def _end_references(self) -> None:
+        """Running text again: the list's heading (when it was a body section's) and what was held
+        become body text."""
+        held, self.held = self.held, []
+        self.builder.end_references(self.refs_heading)
+        self.refs_heading = None
+        for kind, text, indented in held:
+            if kind == "heading":
+                self._flush()
+                self.builder.heading(capitalised(text))
+            else:
+                self._paragraph(text, indented)
 
     def _paragraph(self, text: str, indented: bool | None = None) -> None:
         # A paragraph cut by a column or page break goes on, after a line without a full stop,
@@ -223,6 +281,10 @@ class BodyWalker:
             return heading_like(text, line.bold, max(0.8, line.size - self.body_size), 1)  # Nature subheadings
         numbered_caps = bool(_NUMBERED.match(text)) and strip_numbering(text).isupper()
         return numbered_caps and heading_like(text, line.bold, line.size - self.body_size, 1)
+
+
+def _reference_like(text: str) -> bool:
+    return bool(_REFERENCE_MARKS.search(text) or _AUTHOR_INITIALS.search(text))
 
 
 def capitalised(text: str) -> str:

@@ -339,6 +339,24 @@ def test_paragraph_count_within_tolerance(corpus: str, name: str, engine: str | 
     assert abs(len(body_paragraphs(read(corpus, name, engine))) - expected) <= slack
 
 
+# Body text after a reference list that a two-column layout reads first (the PdTe2 letter's
+# conclusion and acknowledgements sit beside its references): it must be text, not references.
+AFTER_REFERENCES = {
+    "arxiv1903.04321_Cu_PdTe2_superconductivity.pdf": ["In conclusion, we have performed detailed scanning tunnelling",
+                                                       "AV thanks UGC for senior research fellowship"],
+}
+
+
+@PDF_ENGINES
+@pytest.mark.parametrize("name", sorted(AFTER_REFERENCES))
+def test_body_text_beside_the_references_stays_text(name: str, engine: str) -> None:
+    doc = read("pdfs", name, engine)
+    body = letters(" ".join(p.text for p in doc.paragraphs))
+    for phrase in AFTER_REFERENCES[name]:
+        assert letters(phrase) in body, phrase
+        assert not any(letters(phrase) in letters(r) for r in doc.references), phrase
+
+
 @pytest.mark.parametrize("corpus, name, engine", CASES)
 def test_section_headings_in_order(corpus: str, name: str, engine: str | None) -> None:
     sections = list(read(corpus, name, engine).sections)

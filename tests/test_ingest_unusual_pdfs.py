@@ -123,8 +123,9 @@ SLIDES = "slides: most bullet text is still dropped (fixed: title, caseless pros
 THESIS_ZH = "Chinese thesis: part of the chapter text is still dropped (34 pages: was 4 paragraphs, now 31)"
 LIGATURES = "fi/fl ligatures without a Unicode map come out as U+FFFD ('modi\ufffded', '\ufffductuation')"
 TITLE_WORDS = "a title holding 'Journal' or 'Manuscript' is refused as front-matter noise"  # fixed for long titles
-REFS_SWALLOW = "a body heading 'Example references' starts the reference list and swallows the rest"
-ISSUE_LATER = "later articles of a journal issue are lost after the first article's reference list"
+# Fixed: a body section "3. References" no longer swallows the rest of the REVTeX sample.
+ISSUE_LATER = ("an issue's later articles are read now, but the Dutch one's opening (its abstract, "
+               "'Samenvatting', and the German keywords before it) is still taken for reference text")
 RU_ABSTRACT = "the bilingual abstract (Аннотация) is dropped"
 OCR_TITLE = "the first title line of the OCR layer ('The LinnSequencer') is dropped"
 
@@ -166,7 +167,8 @@ PHRASES = [
     ("jpsj2003-instructions.pdf", "we have prepared a LATEX 2ε class file, jpsj2.cls, for the Journal of the "
                                   "Physical Society of Japan"),
     ("revtex-apssamp.pdf", "This sample document demonstrates proper use of REVTEX 4.2"),
-    ("revtex-apssamp.pdf", "You can use a subsection or subsubsection in an appendix", REFS_SWALLOW),
+    ("revtex-apssamp.pdf", "You can use a subsection or subsubsection in an appendix"),
+    ("revtex-apssamp.pdf", "A reference in the bibliography is specified by a \\bibitem{#1} command"),
     ("gost-ugost2008-russian.pdf", "Василенко М. В. Теорiя коливань: Навчальний посiбник"),
     ("gost-ugost2008-russian.pdf", "Пример оформления списка литературы с помощью стиля ugost2008.bst", RU_ABSTRACT),
     ("abinit-elf-report.pdf", "the implementation of the kinetic energy density which is for example required "
@@ -223,6 +225,18 @@ def test_body_phrase(extra_pdfs: Path, name: str, phrase: str, engine: str | Non
     text = letters(body(doc))
     where = "in the references" if letters(phrase) in letters(" ".join(doc.references)) else "nowhere"
     assert letters(phrase) in text, f"{name}: {phrase!r} not in the body ({where})"
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e or "default")
+def test_reference_lists_end_where_running_text_goes_on(extra_pdfs: Path, engine: str | None) -> None:
+    """Four articles in one journal issue, each with its acknowledgements and reference list: the
+    first list used to swallow the three articles after it (203 "references")."""
+    doc = parsed(extra_pdfs, "nwejm-issue-multilingual.pdf", engine)
+    assert {"Remerciements", "Acknowledgments", "Bestätigungen", "Dankwoord"} <= set(doc.sections)
+    assert len(doc.references) < 40, doc.references
+    revtex = parsed(extra_pdfs, "revtex-apssamp.pdf", engine)
+    assert "3. References" in revtex.sections  # a section of the guide, not the bibliography
+    assert all(r.startswith("[") or not r[:1].isupper() or len(r.split()) < 25 for r in revtex.references[-30:])
 
 
 @pytest.mark.parametrize(("name", "script", "engine"), cases(SCRIPTS))
