@@ -33,6 +33,7 @@ _REFERENCE_MARKS = re.compile(
 _AUTHOR_INITIALS = re.compile(r"\b[A-Z]\.\s*(?:[A-Z]\.\s*)?[A-Z][a-z]+,|\b[A-Z][a-z]+,\s+[A-Z]\.")  # "E. Witten," "Smith, J."
 _BODY_WORDS = 15  # running text of at least this many words, in body type, is not a reference entry
 _BODY_RUN = 2  # this many such paragraphs in a row end a reference list (journal issues, REVTeX samples)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")  # where a letter without case can be
 _KEYWORDS = re.compile(r"^(key\s*words|pacs|subject areas)\b", re.IGNORECASE)
 _KNOWN_HEADINGS = frozenset(
     {"introduction", "background", "results", "discussion", "results and discussion", "methods",
@@ -342,7 +343,7 @@ def caseless_letters(text: str) -> int:
     """Letters of scripts that have no upper and lower case (Han, kana, Hangul, Arabic, Thai...)."""
     if text.isascii():
         return 0  # every ASCII letter has a case
-    return sum(ch.isalpha() and not ch.islower() and not ch.isupper() for ch in text)
+    return sum(ch.isalpha() and not ch.islower() and not ch.isupper() for ch in "".join(_NON_ASCII.findall(text)))
 
 
 def touching(upper: Block, lower: Block) -> bool:

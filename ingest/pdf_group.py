@@ -22,7 +22,7 @@ _WORD_MARGIN = 0.1
 _LINE_MARGIN = 0.5
 _CHUNK = 512  # lines compared with all others at once when finding neighbours
 _GRID = 50  # points: the cell size of pdfminer's Plane, whose scan order lines are found in
-_MAX_CELL = 1 << 62  # cell numbers sorted with numpy; larger ones (absurd coordinates) in Python
+_MAX_EXACT = float(1 << 52)  # coordinates put in cells with numpy; larger ones (absurd) in Python
 
 Bounds = tuple[float, float, float, float]
 _SPACE = Glyph(" ", " ", 0.0, 0.0, 0.0, 0.0, 0.0, "", False)  # between words
@@ -196,13 +196,12 @@ def _neighbours(lines: list[TextLine], bounds: Bounds) -> list[list[int]]:
     height, middle = y1 - y0, (x0 + x1) / 2
     findable = _inside(box, bounds)
     left, bottom = bounds[0], bounds[1]
-    cell_x = [int(max(left, v)) // _GRID for v in x0.tolist()]
-    cell_y = [int(max(bottom, v)) // _GRID for v in y0.tolist()]
-    # The cell each line's search area starts in.
-    query_x = cell_x
-    query_y = [int(max(bottom, v)) // _GRID for v in (y0 - _LINE_MARGIN * height).tolist()]
-    small = max(map(abs, cell_x + cell_y + query_y)) < _MAX_CELL
-    cells = np.array([cell_y, cell_x, query_y, query_x], dtype=np.int64) if small else None
+    # Each line's cell, and the cell its search area starts in.
+    grid = [_cells(y0, bottom), _cells(x0, left), _cells(y0 - _LINE_MARGIN * height, bottom)]
+    cells = None if any(c is None for c in grid) else np.array([*grid, grid[1]])
+    cell_x = [int(max(left, v)) // _GRID for v in x0.tolist()] if cells is None else []
+    cell_y = [int(max(bottom, v)) // _GRID for v in y0.tolist()] if cells is None else []
+    query_y = [int(max(bottom, v)) // _GRID for v in (y0 - _LINE_MARGIN * height).tolist()] if cells is None else []
     out: list[list[int]] = []
     for start in range(0, n, _CHUNK):
         a = slice(start, min(n, start + _CHUNK))
@@ -218,10 +217,19 @@ def _neighbours(lines: list[TextLine], bounds: Bounds) -> list[list[int]]:
             continue
         for row, found in enumerate(near):
             i = start + row
-            qx, qy = query_x[i], query_y[i]
+            qx, qy = cell_x[i], query_y[i]
             out.append(sorted(np.nonzero(found)[0].tolist(),
                               key=lambda j: (max(qy, cell_y[j]), max(qx, cell_x[j]), j)))
     return out
+
+
+def _cells(values: np.ndarray, least: float) -> np.ndarray | None:
+    """The grid cells (int(max(least, v)) // _GRID) of pdfminer's Plane the coordinates fall
+    in; None unless all are numbers small enough for numpy to truncate them exactly."""
+    at = np.where(values > least, values, least)
+    if not (np.isfinite(at).all() and (np.abs(at) < _MAX_EXACT).all()):
+        return None
+    return np.trunc(at).astype(np.int64) // _GRID
 
 
 def _scan_order(near: np.ndarray, start: int, cells: np.ndarray) -> list[list[int]]:

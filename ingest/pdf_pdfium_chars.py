@@ -57,7 +57,7 @@ def page_glyphs(api: Api, textpage: int, number: int, frame: Frame, objects: Pag
     out_boxes: dict[int, np.ndarray] = {}
     for place in dict.fromkeys(container.tolist()):
         chosen = sequence[container == place]
-        out[place] = [glyphs[i] for i in chosen.tolist()]
+        out[place] = list(map(glyphs.__getitem__, chosen.tolist()))
         out_boxes[place] = boxes[chosen]
     return PageText(out, sum(1 for obj in order if obj not in reader.runs), out_boxes)
 
@@ -137,16 +137,14 @@ class _Reader:
         runs = self.run_list
         fast = np.array([r.fast for r in runs], dtype=bool)
         a, d, bottom = (np.array([getattr(r, k) for r in runs], dtype=float) for k in ("a", "d", "bottom"))
-        names = [r.font.name for r in runs]
+        names = np.array([r.font.name for r in runs], dtype=object)
         k = glyph_run = run[own]
         x0 = x[own]
         y0 = y[own] + bottom[k]
         boxes = np.column_stack((x0, y0, x0 + width * a[k], y0 + d[k]))
-        sizes = d[k].tolist()
-        x0s, y0s, x1s, y1s = boxes.T.tolist()
-        new = tuple.__new__  # Glyph(...) without the NamedTuple constructor's extra call
-        glyphs = [new(Glyph, (t, r, g0, h0, g1, h1, s, names[j], True))
-                  for t, r, g0, h0, g1, h1, s, j in zip(texts, raws, x0s, y0s, x1s, y1s, sizes, k.tolist())]
+        # Glyph(...) without the NamedTuple constructor's extra call, and without a Python loop.
+        columns = zip(texts, raws, *boxes.T.tolist(), d[k].tolist(), names[k].tolist(), repeat(True))
+        glyphs: list[Glyph] = list(map(tuple.__new__, repeat(Glyph), columns))
         slow = np.zeros(n, dtype=bool)
         slow[own] = ~(fast[k] & (width > 0))
         self._special(chars, joined, slow, raws, width, glyphs, boxes)

@@ -69,6 +69,32 @@ def test_neighbours_in_scan_order(data: st.DataObject) -> None:
     assert pdf_group._scan_order(near, start, cells) == expected
 
 
+@SETTINGS
+@given(st.lists(st.one_of(_COORD, st.floats(-1e6, 1e6)), max_size=20), st.sampled_from([0.0, -7.5, 12.0]))
+def test_grid_cells_are_pdfminers(values: list[float], least: float) -> None:
+    cells = pdf_group._cells(np.array(values, dtype=float), least)
+    assert cells is not None and cells.tolist() == [int(max(least, v)) // pdf_group._GRID for v in values]
+
+
+@SETTINGS
+@given(glyphs(), st.sampled_from([(0.0, 0.0, 612.0, 792.0), (-20.0, -5.0, 60.0, 40.0)]))
+def test_neighbours_found_in_python_are_those_found_with_numpy(items: list[Glyph], bounds: tuple[float, ...]) -> None:
+    lines = pdf_group._lines_one_by_one(items)
+    in_bulk = pdf_group._neighbours(lines, bounds)  # type: ignore[arg-type]
+    cells = pdf_group._cells
+    try:
+        pdf_group._cells = lambda values, least: None  # type: ignore[assignment]
+        one_by_one = pdf_group._neighbours(lines, bounds)  # type: ignore[arg-type]
+    finally:
+        pdf_group._cells = cells  # type: ignore[assignment]
+    assert in_bulk == one_by_one
+
+
+def test_grid_cells_of_absurd_coordinates_are_left_to_python() -> None:
+    assert pdf_group._cells(np.array([1.0, 1e300]), 0.0) is None
+    assert pdf_group._cells(np.array([1.0, float("inf")]), 0.0) is None
+
+
 _OBJ = re.compile(rb"\d+\s+\d+\s+obj\b")
 
 
