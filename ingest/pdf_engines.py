@@ -3,8 +3,8 @@ them without importing pdfminer or pdfium."""
 from __future__ import annotations
 
 # "pdfium" reads the golden corpus as "pdfminer" does (tests/test_ingest_golden.py runs on both)
-# and five to ten times faster, the most on figure-heavy pages (benchmarks/pdf_reader.py), so it
-# is the default; pdfminer.six stays selectable.
+# and about eight times faster: three to four times on figure-heavy and scanned papers, fifteen on
+# text-dense ones (benchmarks/pdf_reader.py), so it is the default; pdfminer.six stays selectable.
 ENGINES = ("pdfium", "pdfminer")
 DEFAULT_ENGINE = "pdfium"
 READERS = {"pdfium": "pdf.pdfium.v1", "pdfminer": "pdf.pdfminer.v1"}  # recorded on each document
