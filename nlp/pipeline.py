@@ -20,6 +20,7 @@ from ingest.records import Paragraph, ParsedDocument, content_hash
 from nlp.abbreviations import METHOD as ABBREVIATIONS_METHOD
 from nlp.abbreviations import resolve_abbreviations
 from nlp.fact_context import with_context
+from nlp.hybrid import tag_with_synthesis
 from nlp.quantities import find_quantities
 from nlp.records import AnnotatedDocument, Measurement, Mention, Sentence
 from nlp.registry import Tagger
@@ -43,6 +44,7 @@ class _Pending:
     mentions: list[list[Mention] | None] = field(default_factory=list)
     todo: int = 0
     rows: dict[int, Row] = field(default_factory=dict)  # sentence index -> the table row it writes out
+    synthesis: dict[int, list[Mention]] = field(default_factory=dict)  # sentence index -> synthesis materials
 
 
 def pipeline_name(tagger: Tagger, linker: Linker | None = None) -> str:
@@ -83,8 +85,9 @@ def _table_facts(sentences: list[Sentence], rows: dict[int, Row]) -> list[Measur
 
 def _finish(p: _Pending, name: str, linker: Linker) -> AnnotatedDocument:
     tagged = [
-        replace(s, mentions=tuple(m or ()), quantities=tuple(find_quantities(s.text)) if s.table is None else ())
-        for s, m in zip(p.sentences, p.mentions)
+        replace(s, mentions=tuple(m or ()), quantities=tuple(find_quantities(s.text)) if s.table is None else (),
+                synthesis_materials=tuple(p.synthesis.get(i, ())))
+        for i, (s, m) in enumerate(zip(p.sentences, p.mentions))
     ]
     sentences = resolve_abbreviations(tagged)
     facts = [with_context(sentences[m.sentence], m) for m in linker.facts(sentences)]
@@ -107,9 +110,11 @@ def annotate(docs: Iterable[ParsedDocument], tagger: Tagger, *, batch_sentences:
     def flush() -> None:
         if not batch:
             return
-        tagged = tagger.tag([p.sentences[i].text for p, i in batch])
-        for (p, i), mentions in zip(batch, tagged):
+        tagged, materials = tag_with_synthesis(tagger, [p.sentences[i].text for p, i in batch])
+        for (p, i), mentions, synthesis in zip(batch, tagged, materials):
             p.mentions[i] = mentions
+            if synthesis:
+                p.synthesis[i] = synthesis
             p.todo -= 1
         batch.clear()
 

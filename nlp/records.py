@@ -47,6 +47,9 @@ class Sentence:
     mentions: tuple[Mention, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     table: int | None = None  # a table row written as text: index into ParsedDocument.tables
+    # Materials a synthesis-procedure tagger found (the multi-head encoder's `syn` head, nlp.hybrid),
+    # type "MAT": what recipe finding may take as targets and precursors. Not graph mentions.
+    synthesis_materials: tuple[Mention, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,17 @@ target is the material the text says was made ("to obtain LaMnO3", "LaMnO3 was s
 other); its precursors are the materials the mixing, dissolving, adding and grinding steps act
 on, those after "reaction of", "a mixture of", "from" or "using", and those called precursors
 or starting materials. Solvents are marked as such. No target found: the recipe keeps None.
+
+When a synthesis tagger has run (Sentence.synthesis_materials: the multi-head encoder's `syn`
+head, opt-in through nlp.hybrid), a material is a recipe's only if one of those spans overlaps
+it: on synthesis-procedures dev this dropped false precursors and solvents; taking the head's
+spans the rules missed as new materials added only false ones (benchmarks/synthesis_recipes.py).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from nlp.discourse import coordinated_runs, is_specific_material
 from nlp.operations import HEAT_TYPES, META_TYPES, sentence_operations
@@ -53,6 +59,8 @@ def is_solvent(m: Mention) -> bool:
 
 def find_syntheses(sentences: Sequence[Sentence]) -> list[Synthesis]:
     """One recipe per paragraph that describes one (see the module docstring)."""
+    if any(s.synthesis_materials for s in sentences):
+        sentences = [synthesis_view(s) for s in sentences]
     blocks: dict[int, list[int]] = {}
     for i, s in enumerate(sentences):
         if s.table is None:
@@ -64,6 +72,15 @@ def find_syntheses(sentences: Sequence[Sentence]) -> list[Synthesis]:
         if recipe is not None:
             out.append(recipe)
     return out
+
+
+def synthesis_view(s: Sentence) -> Sentence:
+    """The sentence as recipe finding sees it once a synthesis tagger has run over the document:
+    only the materials that one of its synthesis materials overlaps."""
+    def confirmed(m: Mention) -> bool:
+        return m.type != "MAT" or any(x.start < m.end and m.start < x.end for x in s.synthesis_materials)
+
+    return replace(s, mentions=tuple(m for m in s.mentions if confirmed(m)))
 
 
 def _main_material(sentences: Sequence[Sentence]) -> tuple[int, Mention] | None:

@@ -293,3 +293,37 @@ def test_auto_takes_rule_materials_and_the_encoders_other_mentions(folder: Path,
         expected = [m for m in learned if not any(m.start < r.end and r.start < m.end for r in materials)]
         assert [m for m in mixed if m.method != "ner.rules.v1"] == sorted(expected, key=lambda m: (m.start, m.end))
         assert [(m.start, m.end) for m in mixed] == sorted((m.start, m.end) for m in mixed)
+
+
+def test_hybrid_gives_recipe_finding_the_synthesis_heads_materials(folder: Path) -> None:
+    from graph.batch import build_batch
+    from nlp.hybrid import tag_with_synthesis
+    from nlp.pipeline import annotate_text
+
+    texts = ["TiO2 powder was calcined at 500 °C", "The ethanol solution was stirred"]
+    plain = create("ner.hybrid.v1", model=str(folder), backend="torch")
+    syn = create("ner.hybrid.v1", model=str(folder), backend="torch", synthesis_head="syn")
+    mentions, materials = tag_with_synthesis(syn, texts)
+    assert mentions == plain.tag(texts) == syn.tag(texts)  # the graph's mentions do not change
+    assert tag_with_synthesis(plain, texts)[1] == [[], []]  # opt-in: nothing without the head
+    assert tag_with_synthesis(create("ner.rules.v1"), texts)[1] == [[], []]
+    assert [[(m.type, m.text) for m in s] for s in materials] == [[("MAT", "TiO2")], [("MAT", "ethanol solution")]]
+    assert materials[0][0].key == "O2Ti" and all(m.method == "ner.multihead.v1:syn" for s in materials for m in s)
+    text = "TiO2 powder was calcined at 500 °C and the ethanol solution was stirred"
+    with_head, without = annotate_text(text, syn), annotate_text(text, plain)
+    assert [s.mentions for s in with_head.sentences] == [s.mentions for s in without.sentences]
+    assert not any(s.synthesis_materials for s in without.sentences)
+    found = [m for s in with_head.sentences for m in s.synthesis_materials]
+    assert found and all(m.type == "MAT" for m in found)
+    assert all(s.text[m.start:m.end] == m.text for s in with_head.sentences for m in s.synthesis_materials)
+    assert all(m.type in ENTITY_TYPES for s in with_head.sentences for m in s.mentions)
+    from ingest.records import ParsedDocument
+
+    doc = ParsedDocument("<text>", with_head.doc_key, "text", "test")
+    batch = build_batch([(doc, with_head)])
+    keys = {row["key"] for label, rows in batch.entities if label == "Material" for row in rows}
+    # recipe materials are graph materials: the USES and SYNTHESIZED_BY writes find their nodes
+    assert all(u["material"] in keys for u in batch.uses)
+    assert all(r["target"] in keys for r in batch.syntheses if r["target"] is not None)
+    with pytest.raises(ValueError, match="no such head"):
+        create("ner.hybrid.v1", model=str(folder), backend="torch", synthesis_head="nope")
