@@ -1,6 +1,7 @@
 """What pdfium does not tell about a document's fonts, read from the file's font dictionaries
 with pdfminer's parser (no page is interpreted): the descent pdfminer boxes each font's
-characters with, and the glyphs of fonts named by cmsy slot (ingest.pdf_glyphs).
+characters with, the glyphs of fonts named by cmsy slot (ingest.pdf_glyphs), and what the codes
+of TeX fonts without a Unicode map stand for (ingest.pdf_texenc).
 
 The descent matters because pdfminer's layout joins characters into lines by how much their
 boxes overlap. A font descriptor without Ascent and Descent gives pdfminer a descent of 0, but
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,7 @@ from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral, literal_name
 
 from ingest.pdf_glyphs import PDFMINER_FAILURES, cmsy_slots, is_cmsy_font
+from ingest.pdf_texenc import TexFont, font_name, identify, tex_font
 
 _MAX_FORM_DEPTH = 3  # forms inside forms searched for fonts, on pages that draw all text in forms
 _SUBSET = re.compile(r"^[A-Z]{6}\+")  # "OOADJJ+": pdfium leaves it out of the names it reports
@@ -32,10 +35,17 @@ class FontFacts:
     # Fonts by name as pdfium reports it (BaseFont without the subset prefix).
     descents: dict[str, float] = field(default_factory=dict)  # ems below the baseline
     slots: list[dict[str, dict[int, str]]] = field(default_factory=list)  # per page: font -> code -> glyph
+    tex: list[dict[str, list[TexFont]]] = field(default_factory=list)  # per page: font name -> fonts
 
     def slot_glyph(self, page: int, font: str, code: int) -> str | None:
         found = self.slots[page] if page < len(self.slots) else {}
         return found.get(font, {}).get(code)
+
+    def tex_text(self, page: int, font: str, code: int, drawn: AbstractSet[int]) -> str | None:
+        """What a code pdfium cannot map stands for in the TeX font of this name on the page
+        that drew the codes `drawn` (ingest.pdf_texenc)."""
+        found = self.tex[page] if page < len(self.tex) else {}
+        return identify(found.get(font, ()), code, drawn)
 
 
 def font_facts(data: bytes) -> FontFacts:
@@ -43,40 +53,60 @@ def font_facts(data: bytes) -> FontFacts:
     with pdfminer (pdfium's own metrics are used then)."""
     facts = FontFacts()
     seen: set[int] = set()
+    tex: dict[int, TexFont] = {}
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
         for page in PDFPage.create_pages(document):
             slots: dict[str, dict[int, str]] = {}
-            _visit(page.resources, facts, slots, seen, 0)
+            fonts = _page_fonts(page.resources)
+            for ref, spec in fonts:
+                _font(ref, spec, facts, slots, seen)
             facts.slots.append(slots)
+            facts.tex.append(_tex_fonts(fonts, tex))
     except PDFMINER_FAILURES:
         return FontFacts()
     return facts
 
 
-def _visit(resources: Any, facts: FontFacts, slots: dict[str, dict[int, str]], seen: set[int], depth: int) -> None:
+def _tex_fonts(fonts: list[tuple[Any, dict[str, Any]]], known: dict[int, TexFont]) -> dict[str, list[TexFont]]:
+    named: dict[str, list[TexFont]] = {}
+    for ref, spec in fonts:
+        key = _key(ref)
+        if key not in known:
+            try:
+                known[key] = tex_font(spec)
+            except PDFMINER_FAILURES:  # a damaged font should not cost the document its descents
+                known[key] = TexFont(None, frozenset())
+        named.setdefault(font_name(spec), []).append(known[key])
+    return named
+
+
+def _page_fonts(resources: Any, depth: int = 0) -> list[tuple[Any, dict[str, Any]]]:
+    """The fonts (reference, dictionary) a page's resources name."""
     resources = resolve1(resources)
     if not isinstance(resources, dict):
-        return
+        return []
     fonts = resolve1(resources.get("Font"))
     if isinstance(fonts, dict):
-        for ref in fonts.values():
-            _font(ref, facts, slots, seen)
-    elif depth < _MAX_FORM_DEPTH:
+        return [(ref, spec) for ref, spec in ((ref, resolve1(ref)) for ref in fonts.values()) if isinstance(spec, dict)]
+    found: list[tuple[Any, dict[str, Any]]] = []
+    if depth < _MAX_FORM_DEPTH:
         # A page that draws its text inside forms names no fonts itself. Resolving every
         # XObject loads image data too, so forms are searched only on such pages.
         forms = resolve1(resources.get("XObject"))
         for form in (forms.values() if isinstance(forms, dict) else ()):
             form = resolve1(form)
             if isinstance(form, PDFStream) and form.attrs.get("Resources") is not None:
-                _visit(form.attrs["Resources"], facts, slots, seen, depth + 1)
+                found += _page_fonts(form.attrs["Resources"], depth + 1)
+    return found
 
 
-def _font(ref: Any, facts: FontFacts, slots: dict[str, dict[int, str]], seen: set[int]) -> None:
-    key = ref.objid if isinstance(ref, PDFObjRef) else id(ref)
-    spec = resolve1(ref)
-    if not isinstance(spec, dict):
-        return
+def _key(ref: Any) -> int:
+    return ref.objid if isinstance(ref, PDFObjRef) else id(ref)
+
+
+def _font(ref: Any, spec: dict[str, Any], facts: FontFacts, slots: dict[str, dict[int, str]], seen: set[int]) -> None:
+    key = _key(ref)
     name = _name(spec.get("BaseFont"))
     if is_cmsy_font(name):
         slots.setdefault(_SUBSET.sub("", name), cmsy_slots(spec))

@@ -19,6 +19,8 @@ from pdfminer.pdftypes import dict_value, list_value, resolve1
 from pdfminer.psexceptions import PSException
 from pdfminer.psparser import PSLiteral
 
+from ingest.pdf_texenc import tex_font
+
 # Glyphs the Advent fonts used by RSC and APS put in the private-use area instead of the ligatures.
 _ADVENT_PUA = {"\ue09d": "ft", "\ue103": "fi", "\ue104": "fl"}
 _SYMBOL_GREEK = dict(zip(
@@ -72,7 +74,8 @@ def fix_glyph(text: str, fontname: str) -> str:
 
 class GlyphNameManager(PDFResourceManager):
     """Remembers, for the fonts in _CMSY_FONTS, which glyph name their /Differences give each
-    code: pdfminer drops names it does not know, and "C0" is one of them."""
+    code: pdfminer drops names it does not know, and "C0" is one of them; and, for TeX fonts
+    without a Unicode map, what their codes stand for (ingest.pdf_texenc)."""
 
     def __init__(self) -> None:
         super().__init__(caching=True)
@@ -81,7 +84,8 @@ class GlyphNameManager(PDFResourceManager):
     def get_font(self, objid: object, spec: Any) -> PDFFont:
         font = super().get_font(objid, spec)
         if id(font) not in self.slots:
-            self.slots[id(font)] = _cmsy_slots(font, spec)
+            name = getattr(font, "fontname", "") or ""
+            self.slots[id(font)] = _cmsy_slots(font, spec) if is_cmsy_font(name) else _tex_codes(spec)
         return font
 
     def undefined(self, font: PDFFont, cid: int) -> str | None:
@@ -97,6 +101,13 @@ def _cmsy_slots(font: PDFFont, spec: Any) -> dict[int, str]:
     if not is_cmsy_font(getattr(font, "fontname", "") or ""):
         return {}
     return cmsy_slots(spec)
+
+
+def _tex_codes(spec: Any) -> dict[int, str]:
+    try:
+        return tex_font(dict_value(spec)).table or {}
+    except PDFMINER_FAILURES:
+        return {}
 
 
 def cmsy_slots(spec: Any) -> dict[int, str]:

@@ -65,12 +65,13 @@ def page_glyphs(api: Api, textpage: int, number: int, frame: Frame, objects: Pag
 class _Font:
     """A font's name and descent, and what has been worked out for its characters."""
 
-    __slots__ = ("name", "descent", "known")
+    __slots__ = ("name", "descent", "known", "drawn")
 
     def __init__(self, name: str, descent: float) -> None:
         self.name = name
         self.descent = descent  # below the baseline, in ems (negative)
         self.known: dict[int, tuple[str, str, float]] = {}  # code point -> raw, fixed text, advance
+        self.drawn: frozenset[int] | None = None  # the page's code points in this font, when asked
 
 class _Run:
     """What the characters of one text object share: font, size and orientation. (a, b) is one
@@ -116,6 +117,7 @@ class _Reader:
         self.run_list: list[_Run] = []  # the same objects' runs
         self._float = c_float()
         self._rect = FSRect()
+        self._drawing = _Chars(*(np.zeros(0, dtype=np.int64) for _ in range(5)))
 
     def read(self) -> tuple[list[Glyph], np.ndarray, np.ndarray]:
         """The glyphs in pdfium's order, their boxes, and each one's run (index in run_list).
@@ -125,7 +127,7 @@ class _Reader:
         several characters) into its letters. pdfium is asked for all characters' code points,
         objects and origins at once; glyphs are worked out per run and per font in bulk, and
         only glyphs that need more than their origin and advance are made one by one."""
-        chars = self._chars()
+        chars = self._drawing = self._chars()
         n = len(chars.code)
         if not n:
             return [], np.zeros((0, 4)), np.zeros(0, dtype=np.int64)
@@ -263,7 +265,9 @@ class _Reader:
         meaning depends on where they stand."""
         raw = chr(code) if 0x20 <= code <= 0x10FFFF else self._control(code, run, index)
         font = run.font
-        width = self._advance(font, run.handle, ord(raw)) if len(raw) == 1 else 0.0
+        # pdfium cannot tell the advance of a code it could not map from the TeX text it stands for.
+        tex = code < 0x20 and raw == self._tex(run, code)
+        width = self._advance(font, run.handle, ord(raw)) if len(raw) == 1 and not tex else 0.0
         entry = (raw, fix_glyph(raw, font.name), width)
         if code >= 0x20:
             font.known[code] = entry
@@ -279,8 +283,20 @@ class _Reader:
         if code == 0 or code > 0x10FFFF or api.unicode_error(self.textpage, index):
             if is_cmsy_font(run.font.name):
                 return self.facts.slot_glyph(self.number, run.font.name, code) or f"(cid:{code})"
-            return f"(cid:{code})"
+            return self._tex(run, code) or f"(cid:{code})"
         return chr(code)
+
+    def _tex(self, run: _Run, code: int) -> str | None:
+        """What a code stands for in a TeX font without a Unicode map (ingest.pdf_texenc), the
+        font known by its name and the codes it draws on the page; pdfium reports such a font's
+        codes, having no characters for them."""
+        font = run.font
+        if font.drawn is None:
+            chars = self._drawing
+            fonts = np.array([r.font is font for r in self.run_list], dtype=bool)
+            # Less pdfium's mark for a hyphen at a line's end, which stands for another code.
+            font.drawn = frozenset(chars.code[fonts[chars.run]].tolist()) - {_HYPHEN}
+        return self.facts.tex_text(self.number, font.name, code, font.drawn)
 
     def _font(self, font_handle: int) -> _Font:
         if not font_handle:

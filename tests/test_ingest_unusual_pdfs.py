@@ -121,7 +121,6 @@ def cases(rows: list[tuple[Any, ...]]) -> list[Any]:
 VERTICAL = "vertical Japanese text: kept now, but columns are read in the wrong order, so phrases break"
 SLIDES = "slides: most bullet text is still dropped (fixed: title, caseless prose; 31 pages -> 12 paragraphs)"
 THESIS_ZH = "Chinese thesis: part of the chapter text is still dropped (34 pages: was 4 paragraphs, now 31)"
-LIGATURES = "fi/fl ligatures without a Unicode map come out as U+FFFD ('modi\ufffded', '\ufffductuation')"
 TITLE_WORDS = "a title holding 'Journal' or 'Manuscript' is refused as front-matter noise"  # fixed for long titles
 # Fixed: a body section "3. References" no longer swallows the rest of the REVTeX sample.
 ISSUE_LATER = ("an issue's later articles are read now, but the Dutch one's opening (its abstract, "
@@ -173,7 +172,7 @@ PHRASES = [
     ("gost-ugost2008-russian.pdf", "Пример оформления списка литературы с помощью стиля ugost2008.bst", RU_ABSTRACT),
     ("abinit-elf-report.pdf", "the implementation of the kinetic energy density which is for example required "
                               "in meta-GGA formalism"),
-    ("strucchange-jss-vignette.pdf", "generalized fluctuation test framework", LIGATURES),
+    ("strucchange-jss-vignette.pdf", "generalized fluctuation test framework"),
 ]
 
 # Non-Latin text must come out as characters of its script: (file, (script, at least this many)).
@@ -190,8 +189,9 @@ SCRIPTS = [  # pdftotext finds 2373, 1530, 5358 and 10623 such characters
 # may have one per 1,000 characters for TeX's big math delimiters (cmex), which have no Unicode.
 _NON_LATIN = {"kampo-japanese-gazette-vertical.pdf": 1, "nlp2004-slides-japanese.pdf": 0,
               "thuthesis-example-zh.pdf": 0, "gost-ugost2008-russian.pdf": 0}
-REPLACEMENTS = [(name, _NON_LATIN.get(name), LIGATURES) if name == "strucchange-jss-vignette.pdf"
-                else (name, _NON_LATIN.get(name)) for name in READABLE]
+# strucchange's TeX bitmap fonts have no Unicode map: their ligatures and quotes are read by
+# their T1 encoding (ingest.pdf_texenc).
+REPLACEMENTS = [(name, _NON_LATIN.get(name)) for name in READABLE]
 
 YEARS = [(name, {"jpsj2003-instructions.pdf": 2003}.get(name)) for name in READABLE]  # "(Received May 7, 2003)"
 
