@@ -9,12 +9,23 @@ pages/s for each, the speed-ups (the issue's goal: pdfium at least 10x extract_t
 the two engines made the same document of each file, and per file what each engine found.
 
     python benchmarks/pdf_reader.py [--repeat N] [PDF ...]
+
+With --against REV, the pdfium reader of this working tree is measured against the same reader
+at git revision REV (its ingest/ package, run in a worker process of its own) and against
+extract_text, the three alternating per file and repeat: before and after on the same machine
+state, and whether the two made the same document of each file.
+
+    python benchmarks/pdf_reader.py --against 4e0f85f --repeat 5
 """
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -105,12 +116,92 @@ def ratio(a: dict[str, object], b: dict[str, object], key: str) -> float | None:
     return round(float(x) / float(y), 2) if isinstance(x, float) and isinstance(y, float) and y else None  # type: ignore[arg-type]
 
 
+# A worker reads one PDF path per line with the pdfium engine of the ingest package first on its
+# path, and answers wall and CPU seconds and a digest of the document.
+_WORKER = """
+import hashlib, json, sys, time, dataclasses
+sys.path.insert(0, sys.argv[1])
+from ingest import ReadError, read_document
+for line in sys.stdin:
+    path = line.strip()
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        doc = dataclasses.asdict(read_document(path, pdf_engine="pdfium"))
+        doc.pop("reader")
+    except ReadError as exc:
+        doc = {"error": str(exc)}
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    digest = hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+    print(json.dumps([wall, cpu, digest]), flush=True)
+"""
+
+
+class Worker:
+    """A process reading PDFs with the ingest package under `root`."""
+
+    def __init__(self, root: Path) -> None:
+        self.process = subprocess.Popen([sys.executable, "-c", _WORKER, str(root)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+
+    def read(self, path: Path) -> tuple[float, float, str]:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(f"{path}\n")
+        self.process.stdin.flush()
+        wall, cpu, digest = json.loads(self.process.stdout.readline())
+        return wall, cpu, digest
+
+    def close(self) -> None:
+        assert self.process.stdin
+        self.process.stdin.close()
+        self.process.wait()
+
+
+def against(pdfs: list[Path], revision: str, repeat: int) -> dict[str, Any]:
+    """extract_text, the pdfium reader at `revision` and the working tree's, alternating."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(["git", "-C", str(root), "archive", revision, "ingest"], check=True,
+                                 capture_output=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        workers = {"before": Worker(Path(folder)), "after": Worker(root)}
+        files = []
+        for path in pdfs:
+            best = {name: [float("inf"), float("inf")] for name in ("extract_text", *workers)}
+            digests: dict[str, str] = {}
+            for _ in range(repeat):
+                wall, cpu, _text = timed(runner("extract_text"), path)
+                best["extract_text"] = [min(best["extract_text"][0], wall), min(best["extract_text"][1], cpu)]
+                for name, worker in workers.items():
+                    wall, cpu, digests[name] = worker.read(path)
+                    best[name] = [min(best[name][0], wall), min(best[name][1], cpu)]
+            files.append({"file": path.name, **{f"{n}_s": round(b[0], 3) for n, b in best.items()},
+                          **{f"{n}_cpu_s": round(b[1], 3) for n, b in best.items()},
+                          "same_document": digests["before"] == digests["after"]})
+        for worker in workers.values():
+            worker.close()
+    pages = sum(int(found(read_or_error(path, "pdfium")).get("pages") or 0) for path in pdfs)  # type: ignore[call-overload]
+    sums = {name: totals(files, pages, name) for name in ("extract_text", "before", "after")}
+    return {
+        "benchmark": "pdf_reader --against", "revision": revision, "pdfs": len(files), "pages": pages,
+        "repeat": repeat, **sums,
+        "speedup": {f"{name}_vs_extract_text{suffix}": ratio(sums["extract_text"], sums[name], key)
+                    for name in ("before", "after") for suffix, key in (("", "seconds"), ("_cpu", "cpu_seconds"))},
+        "same_document": sum(bool(f["same_document"]) for f in files),
+        "files": files,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("pdfs", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=3, help="runs per file and runner; the best counts")
+    ap.add_argument("--against", metavar="REV", help="measure the pdfium reader against itself at this git revision")
     args = ap.parse_args()
     pdfs = args.pdfs or sorted(corpus_path("pdfs").glob("*.pdf"))
+    if args.against:
+        print(json.dumps(against(pdfs, args.against, args.repeat), indent=2))
+        return
     files = [measure(path, args.repeat) for path in pdfs]
     pages = sum(int(f["pdfium"].get("pages") or f["pdfminer"].get("pages") or 0) for f in files)
     sums = {name: totals(files, pages, name) for name in RUNNERS}

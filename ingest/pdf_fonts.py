@@ -35,7 +35,10 @@ class FontFacts:
     # Fonts by name as pdfium reports it (BaseFont without the subset prefix).
     descents: dict[str, float] = field(default_factory=dict)  # ems below the baseline
     slots: list[dict[str, dict[int, str]]] = field(default_factory=list)  # per page: font -> code -> glyph
-    tex: list[dict[str, list[TexFont]]] = field(default_factory=list)  # per page: font name -> fonts
+    fonts: list[list[tuple[Any, dict[str, Any]]]] = field(default_factory=list)  # per page: (reference, font)
+    # Per page, by name, the fonts as ingest.pdf_texenc sees them; made when a page first asks.
+    _tex: dict[int, dict[str, list[TexFont]]] = field(default_factory=dict)
+    _tex_fonts: dict[int, TexFont] = field(default_factory=dict)  # by font reference
 
     def slot_glyph(self, page: int, font: str, code: int) -> str | None:
         found = self.slots[page] if page < len(self.slots) else {}
@@ -44,8 +47,11 @@ class FontFacts:
     def tex_text(self, page: int, font: str, code: int, drawn: AbstractSet[int]) -> str | None:
         """What a code pdfium cannot map stands for in the TeX font of this name on the page
         that drew the codes `drawn` (ingest.pdf_texenc)."""
-        found = self.tex[page] if page < len(self.tex) else {}
-        return identify(found.get(font, ()), code, drawn)
+        if page >= len(self.fonts):
+            return None
+        if page not in self._tex:
+            self._tex[page] = _tex_fonts(self.fonts[page], self._tex_fonts)
+        return identify(self._tex[page].get(font, ()), code, drawn)
 
 
 def font_facts(data: bytes) -> FontFacts:
@@ -53,7 +59,6 @@ def font_facts(data: bytes) -> FontFacts:
     with pdfminer (pdfium's own metrics are used then)."""
     facts = FontFacts()
     seen: set[int] = set()
-    tex: dict[int, TexFont] = {}
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
         for page in PDFPage.create_pages(document):
@@ -62,7 +67,7 @@ def font_facts(data: bytes) -> FontFacts:
             for ref, spec in fonts:
                 _font(ref, spec, facts, slots, seen)
             facts.slots.append(slots)
-            facts.tex.append(_tex_fonts(fonts, tex))
+            facts.fonts.append(fonts)
     except PDFMINER_FAILURES:
         return FontFacts()
     return facts
@@ -72,12 +77,13 @@ def _tex_fonts(fonts: list[tuple[Any, dict[str, Any]]], known: dict[int, TexFont
     named: dict[str, list[TexFont]] = {}
     for ref, spec in fonts:
         key = _key(ref)
-        if key not in known:
-            try:
+        try:
+            name = font_name(spec)
+            if key not in known:
                 known[key] = tex_font(spec)
-            except PDFMINER_FAILURES:  # a damaged font should not cost the document its descents
-                known[key] = TexFont(None, frozenset())
-        named.setdefault(font_name(spec), []).append(known[key])
+        except PDFMINER_FAILURES:  # a damaged font: its codes stay unmapped
+            continue
+        named.setdefault(name, []).append(known[key])
     return named
 
 

@@ -4,7 +4,6 @@ order. Both PDF engines end here, so the same boxes always make the same blocks.
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
@@ -42,25 +41,28 @@ def make_line(line: TextLine) -> Line | None:
     if not text:
         return None
     char_sizes = [g[6] for g in glyphs]  # 0 for inserted spaces
-    sizes: list[float] = []
-    bold = 0
-    for glyph in glyphs:
-        letter = glyph[0]
-        if glyph[8] and letter[:1].isalpha():
-            sizes.append(glyph[6])
-            bold += _bold(glyph[7])
-    letters = len(sizes)
-    if not sizes:
-        sizes = [s for s in char_sizes if s] or [0.0]
-    median = statistics.median(sizes)
+    letters = [g for g in glyphs if g[8] and g[0][:1].isalpha()]
+    if letters:
+        sizes = [g[6] for g in letters]
+        bold = sum(map(_bold, [g[7] for g in letters]))
+    else:
+        sizes, bold = [s for s in char_sizes if s] or [0.0], 0
+    median = _median(sizes)
     # Without superscripts: "Thompsonb" -> "Thompson", for reading names next to their marks.
     cut = _SUPERSCRIPT * median
     if any(0 < s < cut for s in char_sizes):
         plain: str | None = "".join(p for p, s in zip(parts, char_sizes) if not 0 < s < cut).strip()
     else:
         plain = None
-    return Line(text, median, letters > 0 and bold >= 0.8 * letters,
+    return Line(text, median, bool(letters) and bold >= 0.8 * len(letters),
                 line.x0, line.y0, line.x1, line.y1, plain)
+
+
+def _median(values: list[float]) -> float:
+    """statistics.median, without its checks: this runs for every line of every page."""
+    values = sorted(values)
+    half = len(values) // 2
+    return values[half] if len(values) % 2 else (values[half - 1] + values[half]) / 2
 
 
 @lru_cache(maxsize=1024)
