@@ -68,7 +68,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--ner", "tagger", default="auto", show_default=True,
-              help="Tagger: auto (the encoder `mattermine nlp build-default --encoder` installed, beside the rule "
+              help="Tagger: auto (the encoder `mattermine nlp build-default` installed, beside the rule "
                    "materials, else the rules), a backend name (ner.rules.v1), or a trained model's name or folder "
                    "(`mattermine nlp models`).")
 @click.option("--workers", default=0, show_default=True,

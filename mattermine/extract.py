@@ -31,7 +31,7 @@ from nlp.relations.linker import describe_linker, load_linker
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    # "auto": the encoder `mattermine nlp build-default --encoder` installed, beside the rule materials
+    # "auto": the encoder `mattermine nlp build-default` installed, beside the rule materials
     # (nlp.hybrid), else the rules; or a registered tagger name, or a trained model's name or folder.
     tagger: str = "auto"
     workers: int = 0  # reader processes (Ray: reader/tagger actors); 0 = one per core

@@ -33,7 +33,7 @@ from nlp.registry import Tagger, create, register
 NAME = "ner.hybrid.v1"
 AUTO = "auto"
 SYNTHESIS_HEAD = "syn"  # the multi-head encoder's synthesis-procedures head (Material, Operation, ...)
-DEFAULT_MODEL = "default"  # <data dir>/models/ner/default, where `nlp build-default --encoder` installs it
+DEFAULT_MODEL = "default"  # <data dir>/models/ner/default, where `nlp build-default` installs it
 
 
 class HybridTagger:
@@ -93,7 +93,7 @@ def hybrid_tagger(model: str | None = None, data_dir: Path | None = None, **conf
 
     if not model:
         raise ValueError(f"{NAME} needs model=NAME_OR_PATH (a folder written by `mattermine nlp train-multi` "
-                         "or `mattermine nlp build-default --encoder`)")
+                         "or `mattermine nlp build-default`)")
     synthesis_head = config.pop("synthesis_head", None)
     return HybridTagger(create("ner.rules.v1"), create_from_spec(model, data_dir=data_dir, **config), synthesis_head)
 
@@ -114,7 +114,7 @@ def choose(data_dir: Path | None = None) -> Choice:
     from nlp.transformer.models import is_model, resolve
 
     if not is_model(DEFAULT_MODEL, data_dir):
-        return Choice("ner.rules.v1", {}, "rules (no encoder installed; `mattermine nlp build-default --encoder` "
+        return Choice("ner.rules.v1", {}, "rules (no encoder installed; `mattermine nlp build-default` "
                       "trains one)")
     folder = resolve(DEFAULT_MODEL, data_dir)
     missing = [m for m in ("torch", "transformers") if find_spec(m) is None]
