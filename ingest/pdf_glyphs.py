@@ -15,11 +15,10 @@ from typing import Any
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.pdffont import PDFFont
 from pdfminer.pdfinterp import PDFResourceManager
-from pdfminer.pdftypes import dict_value, list_value, resolve1
+from pdfminer.pdftypes import dict_value
 from pdfminer.psexceptions import PSException
-from pdfminer.psparser import PSLiteral
 
-from ingest.pdf_texenc import tex_font
+from ingest.pdf_texenc import differences, tex_font
 
 # Glyphs the Advent fonts used by RSC and APS put in the private-use area instead of the ligatures.
 _ADVENT_PUA = {"\ue09d": "ft", "\ue103": "fi", "\ue104": "fl"}
@@ -113,19 +112,12 @@ def _tex_codes(spec: Any) -> dict[int, str]:
 def cmsy_slots(spec: Any) -> dict[int, str]:
     """The characters a cmsy-slot font's codes draw, from the glyph names of its /Differences."""
     try:
-        encoding = resolve1(dict_value(spec).get("Encoding"))
-        differences = list_value(dict_value(encoding).get("Differences", []))
+        names = differences(dict_value(spec)) or {}
     except (TypeError, ValueError):
         return {}
     slots: dict[int, str] = {}
-    code = 0
-    for item in differences:
-        item = resolve1(item)
-        if isinstance(item, int):
-            code = item
-        elif isinstance(item, PSLiteral):
-            match = _SLOT_NAME.match(str(item.name))
-            if match and int(match.group(1)) in _CMSY:
-                slots[code] = _CMSY[int(match.group(1))]
-            code += 1
+    for code, name in names.items():
+        match = _SLOT_NAME.match(name)
+        if match and int(match.group(1)) in _CMSY:
+            slots[code] = _CMSY[int(match.group(1))]
     return slots

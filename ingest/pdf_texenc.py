@@ -77,11 +77,11 @@ def tex_font(spec: Mapping[str, Any]) -> TexFont:
     """A font as this module sees it. A simple font qualifies when it has no ToUnicode map and
     its /Differences name every glyph after its own code, as dvips and pdfTeX name the glyphs
     of TeX's bitmap fonts ("a28" for code 28): names no engine can map, nor mistake for others."""
-    differences = _differences(spec) or {}
-    codes = frozenset(differences)
+    names = differences(spec) or {}
+    codes = frozenset(names)
     subtype = resolve1(spec.get("Subtype"))
-    if (not differences or not isinstance(subtype, PSLiteral) or subtype.name not in ("Type1", "Type3")
-            or "ToUnicode" in spec or any(name != f"a{code}" for code, name in differences.items())):
+    if (not names or not isinstance(subtype, PSLiteral) or subtype.name not in ("Type1", "Type3")
+            or "ToUnicode" in spec or any(name != f"a{code}" for code, name in names.items())):
         return TexFont(None, codes)
     encoding = text_encoding(codes, _widths(spec))
     if encoding is None:
@@ -89,7 +89,7 @@ def tex_font(spec: Mapping[str, Any]) -> TexFont:
     return TexFont({code: text for code, text in ENCODINGS[encoding].items() if code in codes}, codes)
 
 
-def _differences(spec: Mapping[str, Any]) -> dict[int, str] | None:
+def differences(spec: Mapping[str, Any]) -> dict[int, str] | None:
     """The glyph names of the font's /Differences by code ({} for none); None when malformed."""
     encoding = resolve1(spec.get("Encoding"))
     if not isinstance(encoding, dict):
