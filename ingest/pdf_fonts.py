@@ -1,12 +1,19 @@
 """What pdfium does not tell about a document's fonts, read from the file's font dictionaries
-with pdfminer's parser (no page is interpreted): the descent pdfminer boxes each font's
-characters with, the glyphs of fonts named by cmsy slot (ingest.pdf_glyphs), and what the codes
-of TeX fonts without a Unicode map stand for (ingest.pdf_texenc).
+(no page is interpreted): the descent pdfminer boxes each font's characters with, the glyphs of
+fonts named by cmsy slot (ingest.pdf_glyphs), and what the codes of TeX fonts without a Unicode
+map stand for (ingest.pdf_texenc).
 
 The descent matters because pdfminer's layout joins characters into lines by how much their
 boxes overlap. A font descriptor without Ascent and Descent gives pdfminer a descent of 0, but
 pdfium one made up from the glyphs or the font's bounding box, an em deep for math fonts; boxed
 that way, "=" and superscripts fall off the line pdfminer keeps them on.
+
+Every document needs the descents, so they are read with qpdf (pikepdf), which finds a few
+dozen font dictionaries in a few milliseconds where pdfminer's parser, tokenizing each font's
+widths, takes ten times as long. The cmsy slots and TeX encodings are needed only on the rare
+page with a code pdfium cannot map; pdfminer reads those, as before, when a page first asks.
+Where qpdf cannot open the file, or two fonts of one name disagree (pdfminer would keep the
+first in its own order), pdfminer reads the descents too.
 """
 from __future__ import annotations
 
@@ -14,7 +21,10 @@ import io
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+
+import pikepdf
 
 from pdfminer.fontmetrics import FONT_METRICS
 from pdfminer.pdfdocument import PDFDocument
@@ -31,33 +41,59 @@ _SUBSET = re.compile(r"^[A-Z]{6}\+")  # "OOADJJ+": pdfium leaves it out of the n
 
 
 @dataclass
+class _Parsed:
+    """The document's fonts as pdfminer reads them."""
+
+    descents: dict[str, float] = field(default_factory=dict)
+    slots: list[dict[str, dict[int, str]]] = field(default_factory=list)  # per page: font -> code -> glyph
+    fonts: list[list[tuple[Any, dict[str, Any]]]] = field(default_factory=list)  # per page: (reference, font)
+
+
+@dataclass
 class FontFacts:
     # Fonts by name as pdfium reports it (BaseFont without the subset prefix).
     descents: dict[str, float] = field(default_factory=dict)  # ems below the baseline
-    slots: list[dict[str, dict[int, str]]] = field(default_factory=list)  # per page: font -> code -> glyph
-    fonts: list[list[tuple[Any, dict[str, Any]]]] = field(default_factory=list)  # per page: (reference, font)
+    data: bytes = b""  # the file, for pdfminer to read when a page first asks for more
+    _parsed: _Parsed | None = None
     # Per page, by name, the fonts as ingest.pdf_texenc sees them; made when a page first asks.
     _tex: dict[int, dict[str, list[TexFont]]] = field(default_factory=dict)
     _tex_fonts: dict[int, TexFont] = field(default_factory=dict)  # by font reference
 
     def slot_glyph(self, page: int, font: str, code: int) -> str | None:
-        found = self.slots[page] if page < len(self.slots) else {}
+        slots = self._pdfminer().slots
+        found = slots[page] if page < len(slots) else {}
         return found.get(font, {}).get(code)
 
     def tex_text(self, page: int, font: str, code: int, drawn: AbstractSet[int]) -> str | None:
         """What a code pdfium cannot map stands for in the TeX font of this name on the page
         that drew the codes `drawn` (ingest.pdf_texenc)."""
-        if page >= len(self.fonts):
+        fonts = self._pdfminer().fonts
+        if page >= len(fonts):
             return None
         if page not in self._tex:
-            self._tex[page] = _tex_fonts(self.fonts[page], self._tex_fonts)
+            self._tex[page] = _tex_fonts(fonts[page], self._tex_fonts)
         return identify(self._tex[page].get(font, ()), code, drawn)
+
+    def _pdfminer(self) -> _Parsed:
+        if self._parsed is None:
+            self._parsed = _pdfminer_fonts(self.data)
+        return self._parsed
 
 
 def font_facts(data: bytes) -> FontFacts:
-    """The facts for every font the pages' resources name; empty when the file does not parse
-    with pdfminer (pdfium's own metrics are used then)."""
-    facts = FontFacts()
+    """The descents of every font the pages' resources name (empty when the file parses with
+    neither qpdf nor pdfminer: pdfium's own metrics are used then); the rest on demand."""
+    descents = _qpdf_descents(data)
+    if descents is not None:
+        return FontFacts(descents, data)
+    parsed = _pdfminer_fonts(data)
+    return FontFacts(parsed.descents, data, parsed)
+
+
+def _pdfminer_fonts(data: bytes) -> _Parsed:
+    """Descents, cmsy slots and fonts of every page, read with pdfminer; empty when the file
+    does not parse."""
+    parsed = _Parsed()
     seen: set[int] = set()
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
@@ -65,12 +101,12 @@ def font_facts(data: bytes) -> FontFacts:
             slots: dict[str, dict[int, str]] = {}
             fonts = _page_fonts(page.resources)
             for ref, spec in fonts:
-                _font(ref, spec, facts, slots, seen)
-            facts.slots.append(slots)
-            facts.fonts.append(fonts)
+                _font(ref, spec, parsed, slots, seen)
+            parsed.slots.append(slots)
+            parsed.fonts.append(fonts)
     except PDFMINER_FAILURES:
-        return FontFacts()
-    return facts
+        return _Parsed()
+    return parsed
 
 
 def _tex_fonts(fonts: list[tuple[Any, dict[str, Any]]], known: dict[int, TexFont]) -> dict[str, list[TexFont]]:
@@ -111,7 +147,7 @@ def _key(ref: Any) -> int:
     return ref.objid if isinstance(ref, PDFObjRef) else id(ref)
 
 
-def _font(ref: Any, spec: dict[str, Any], facts: FontFacts, slots: dict[str, dict[int, str]], seen: set[int]) -> None:
+def _font(ref: Any, spec: dict[str, Any], facts: _Parsed, slots: dict[str, dict[int, str]], seen: set[int]) -> None:
     key = _key(ref)
     name = _name(spec.get("BaseFont"))
     if is_cmsy_font(name):
@@ -151,3 +187,105 @@ def _negative(value: Any) -> float | None:
 def _name(value: Any) -> str:
     value = resolve1(value)
     return str(literal_name(value)) if isinstance(value, PSLiteral) else ""
+
+
+# --- the descents through qpdf -----------------------------------------------------------------
+
+_MAX_PARENTS = 64  # /Parent links followed for inherited resources (a cycle ends there)
+
+
+class _Unsure(Exception):
+    """Something qpdf's reading could differ from pdfminer's in: pdfminer reads the file."""
+
+
+def _qpdf_descents(data: bytes) -> dict[str, float] | None:
+    """The descents pdfminer's walk (_pdfminer_fonts) finds, read with qpdf: pages in order,
+    resources inherited from the page tree, forms searched only on pages without fonts. None
+    where the file does not open or the reading could differ from pdfminer's."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            found: dict[str, float | None] = {}
+            seen: set[tuple[int, int]] = set()
+            for page in pdf.pages:
+                for spec in _qpdf_page_fonts(_inherited(page.obj, "/Resources")):
+                    _qpdf_font(spec, found, seen)
+    except (_Unsure, pikepdf.PdfError, pikepdf.PasswordError, ValueError, TypeError, KeyError,
+            IndexError, AttributeError, RecursionError, OverflowError, RuntimeError):
+        return None
+    return {name: value for name, value in found.items() if value is not None}
+
+
+def _inherited(page: Any, key: str) -> Any:
+    node = page
+    for _ in range(_MAX_PARENTS):
+        if not isinstance(node, pikepdf.Dictionary):
+            return None
+        value = node.get(key)
+        if value is not None:
+            return value
+        node = node.get("/Parent")
+    return None
+
+
+def _qpdf_page_fonts(resources: Any, depth: int = 0) -> list[Any]:
+    if not isinstance(resources, pikepdf.Dictionary):
+        return []
+    fonts = resources.get("/Font")
+    if isinstance(fonts, pikepdf.Dictionary):
+        return [spec for spec in fonts.values() if isinstance(spec, pikepdf.Dictionary)]
+    found: list[Any] = []
+    if depth < _MAX_FORM_DEPTH:
+        forms = resources.get("/XObject")
+        for form in (forms.values() if isinstance(forms, pikepdf.Dictionary) else ()):
+            if isinstance(form, pikepdf.Stream) and form.get("/Resources") is not None:
+                found += _qpdf_page_fonts(form.get("/Resources"), depth + 1)
+    return found
+
+
+def _qpdf_font(spec: Any, found: dict[str, float | None], seen: set[tuple[int, int]]) -> None:
+    """The font's descent by its name, as _font and _descent take it; _Unsure where two fonts of
+    one name differ, since pdfminer keeps the first in an order qpdf does not give."""
+    if spec.is_indirect:
+        key = spec.objgen
+        if key in seen:
+            return
+        seen.add(key)
+    name = _qpdf_name(spec.get("/BaseFont"))
+    subtype = _qpdf_name(spec.get("/Subtype"))
+    descent: float | None
+    if subtype == "Type3":
+        descent = None
+    elif subtype == "Type0":
+        descendants = spec.get("/DescendantFonts")
+        if isinstance(descendants, pikepdf.Array) and len(descendants):
+            first = descendants[0]
+            descent = _qpdf_descriptor_descent(first) if isinstance(first, pikepdf.Dictionary) else None
+        else:
+            descent = _negative(0)  # pdfminer reads a missing descendant as an empty font
+    elif name in FONT_METRICS:
+        descent = _negative(FONT_METRICS[name][0].get("Descent", 0))
+    else:
+        descent = _qpdf_descriptor_descent(spec)
+    if descent is None:
+        return
+    key_name = _SUBSET.sub("", name)
+    if key_name in found and found[key_name] != descent:
+        raise _Unsure(f"fonts named {key_name} differ")
+    found[key_name] = descent
+
+
+def _qpdf_descriptor_descent(spec: Any) -> float | None:
+    descriptor = spec.get("/FontDescriptor")
+    value = descriptor.get("/Descent", 0) if isinstance(descriptor, pikepdf.Dictionary) else 0
+    if isinstance(value, Decimal):
+        value = float(value)
+    return _negative(value)
+
+
+def _qpdf_name(value: Any) -> str:
+    if not isinstance(value, pikepdf.Name):
+        return ""
+    text = str(value)[1:]
+    if not text.isascii():  # pdfminer decodes such names its own way
+        raise _Unsure(f"font name {text!r}")
+    return text

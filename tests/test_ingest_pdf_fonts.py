@@ -1,0 +1,89 @@
+"""The pdfium engine's font facts and inflation check take faster paths (qpdf for the font
+dictionaries, ISA-L for inflating) than the code they replaced (pdfminer's parser, zlib): each
+must find what the old one found, and hand back to it where it could differ."""
+from __future__ import annotations
+
+import io
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from ingest import pdf_guard
+from ingest.limits import DEFAULT_LIMITS
+from ingest.pdf_fonts import _pdfminer_fonts, _qpdf_descents, font_facts
+from tests.conftest import need_corpus
+
+
+def _shared_pdfs() -> list[Path]:
+    return sorted(need_corpus("pdfs").glob("*.pdf"))
+
+
+def test_qpdf_finds_the_descents_pdfminer_finds_in_real_papers() -> None:
+    checked = 0
+    for path in _shared_pdfs():
+        data = path.read_bytes()
+        expected = _pdfminer_fonts(data).descents
+        assert expected, f"{path.name}: pdfminer found no fonts"
+        assert _qpdf_descents(data) == expected, path.name
+        checked += 1
+    assert checked >= 9
+
+
+def _pdf(fonts: dict[str, pikepdf.Dictionary], on_parent: bool = False) -> bytes:
+    """A one-page PDF whose resources name `fonts`, on the page or inherited from its parent."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    resources = pikepdf.Dictionary(Font=pikepdf.Dictionary({f"/{k}": pdf.make_indirect(v) for k, v in fonts.items()}))
+    if on_parent:
+        pdf.Root.Pages.Resources = resources
+        if "/Resources" in pdf.pages[0].obj:
+            del pdf.pages[0].obj["/Resources"]
+    else:
+        pdf.pages[0].obj.Resources = resources
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _font(name: str, descent: object | None, subtype: str = "/TrueType") -> pikepdf.Dictionary:
+    font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name(subtype), BaseFont=pikepdf.Name(name))
+    if descent is not None:
+        font.FontDescriptor = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor, Descent=descent)
+    else:
+        font.FontDescriptor = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor)
+    return font
+
+
+@pytest.mark.parametrize("on_parent", [False, True])
+def test_descents_as_pdfminer_reads_them(on_parent: bool) -> None:
+    data = _pdf({"F1": _font("/ABCDEF+Minion", -250), "F2": _font("/Plain", None),
+                 "F3": _font("/Times-Roman", -999), "F4": _font("/Real", pikepdf.Object.parse(b"-212.5")),
+                 "F5": _font("/Bitmap", -300, subtype="/Type3")}, on_parent)
+    expected = _pdfminer_fonts(data).descents
+    # Subset prefix dropped; no Descent is 0; a standard-14 name takes the standard metrics;
+    # a real number stays one; a Type3 font has none.
+    assert expected == {"Minion": -0.25, "Plain": -0.0, "Times-Roman": -0.217, "Real": -0.2125}
+    assert _qpdf_descents(data) == expected
+
+
+def test_two_fonts_of_one_name_that_differ_are_left_to_pdfminer() -> None:
+    data = _pdf({"F1": _font("/ABCDEF+Minion", -250), "F2": _font("/GHIJKL+Minion", -300)})
+    assert _qpdf_descents(data) is None
+    assert font_facts(data).descents == _pdfminer_fonts(data).descents == {"Minion": -0.25}
+
+
+def test_a_file_qpdf_cannot_open_gives_no_descents_and_no_error() -> None:
+    assert _qpdf_descents(b"%PDF-1.4\n garbage") is None
+    assert font_facts(b"%PDF-1.4\n garbage").descents == {}
+
+
+def test_isal_inflates_real_papers_to_the_bytes_zlib_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert pdf_guard._INFLATE.__name__ == "isal.isal_zlib"  # a dependency: the check's fast path
+    datas = [path.read_bytes() for path in _shared_pdfs()]
+    fast = [pdf_guard.check_inflation(data, DEFAULT_LIMITS) for data in datas]
+    monkeypatch.setattr(pdf_guard, "_INFLATE", zlib)
+    monkeypatch.setattr(pdf_guard, "_INFLATE_ERRORS", (zlib.error,))
+    assert fast == [pdf_guard.check_inflation(data, DEFAULT_LIMITS) for data in datas]
+    assert min(fast) > 0
