@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import zlib
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from ingest.errors import TooComplex
 from ingest.limits import Limits
@@ -26,7 +26,7 @@ def _inflater() -> tuple[ModuleType, tuple[type[Exception], ...]]:
         from isal import isal_zlib
     except ImportError:
         return zlib, (zlib.error,)
-    isal_error: type[Exception] = isal_zlib.error  # the stubs call it an instance
+    isal_error = cast("type[Exception]", isal_zlib.error)  # the stubs call it an instance
     return isal_zlib, (isal_error, zlib.error)
 
 
