@@ -6,6 +6,7 @@ filter goes through the same normalisation so that it matches whatever spelling 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from nlp.formula import canonical_key, parse_formula
 from nlp.lexicon import entries, normalize_key
@@ -27,11 +28,12 @@ def material_key(text: str) -> str:
     return text.lower()
 
 
-@lru_cache(maxsize=1)
-def _property_phrases() -> dict[str, str]:
+@lru_cache(maxsize=None)
+def _phrases(etype: str) -> dict[str, str]:
+    """The lexicon's phrases of one entity type, as written and lower-cased, to their keys."""
     out: dict[str, str] = {}
-    for etype, phrase, key in entries():
-        if etype == "PRO":
+    for kind, phrase, key in entries():
+        if kind == etype:
             out.setdefault(phrase, key)
             out.setdefault(phrase.lower(), key)
     return out
@@ -39,6 +41,38 @@ def _property_phrases() -> dict[str, str]:
 
 def property_key(text: str) -> str:
     """Key of a property as written: "Band gaps" -> "band gap", "Tc" -> the lexicon's key for it."""
-    phrases = _property_phrases()
+    return lexicon_key("PRO", text)
+
+
+def lexicon_key(etype: str, text: str) -> str:
+    """Key of a mention of a non-material type as the rules key it: the lexicon's key for a listed
+    phrase ("bandgap" -> "band gap"), else the phrase normalised ("XRD patterns" -> "xrd pattern")."""
+    phrases = _phrases(etype)
     text = text.strip()
     return phrases.get(text) or phrases.get(text.lower()) or normalize_key(text)
+
+
+# The seven MatScholar types, which the rules tag and key.
+_RULE_TYPES = frozenset({"MAT", "PRO", "APL", "SMT", "CMT", "DSC", "SPL"})
+
+
+@lru_cache(maxsize=1 << 16)
+def mention_key(etype: str, text: str) -> str:
+    """Key of a mention found by any tagger, so that the same thing gets one graph node whoever
+    found it: a model's "bandgap" is the rules' "band gap", its "titania" the rules' O2Ti. The
+    rules tag the mention's text alone, and their key is taken when they find the whole of it as
+    one mention of the same type; else the lexicon's or the material key. Types the rules do not
+    tag (a model's other heads) keep their text lower-cased."""
+    if etype not in _RULE_TYPES:
+        return text.lower()
+    found = _rules().tag_one(text)
+    if len(found) == 1 and found[0].type == etype and found[0].start == 0 and found[0].end == len(text):
+        return found[0].key
+    return material_key(text) if etype == "MAT" else lexicon_key(etype, text)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> Any:
+    from nlp.rules import RuleTagger  # nlp.rules keys its mentions with this module's helpers
+
+    return RuleTagger()

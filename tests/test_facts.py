@@ -260,3 +260,22 @@ def test_material_and_property_keys_from_what_a_user_writes() -> None:
     assert material_key("graphene") == "graphene"
     assert property_key("Band gaps") == property_key("band gap") == "band gap"
     assert property_key("Tc") == "critical temperature"
+
+
+def test_a_models_mentions_are_keyed_as_the_rules_key_them() -> None:
+    """One graph node per thing, whichever tagger found it: every mention the rules find in the
+    demo corpus gets the same key from nlp.keys.mention_key, which keys a model's mentions."""
+    from pathlib import Path
+
+    from nlp.keys import mention_key
+    from nlp.rules import RuleTagger
+
+    demo = Path(__file__).resolve().parent.parent / "corpora" / "demo"
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(demo.glob("*.txt")))
+    sentences = [s for s in text.replace("\n", " ").split(". ") if s.strip()]
+    mentions = [m for ms in RuleTagger().tag(sentences) for m in ms]
+    assert len({m.type for m in mentions}) == 7 and len(mentions) > 300
+    differ = [(m.type, m.text, m.key, mention_key(m.type, m.text)) for m in mentions if mention_key(m.type, m.text) != m.key]
+    assert not differ, differ[:10]
+    assert mention_key("PRO", "bandgap") == "band gap" and mention_key("MAT", "titania") == "O2Ti"
+    assert mention_key("Quantity", "5 K") == "5 k"  # other heads' types keep their text

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from nlp.conll import spans
-from nlp.formula import canonical_key, parse_formula
+from nlp.keys import mention_key
 from nlp.records import Mention
 from nlp.transformer import MULTI_NAME, NAME, MissingDependency
 from nlp.transformer.crf import Decoder
@@ -32,14 +32,6 @@ BACKENDS = ("auto", "torch", "onnx")
 CPU_TOKEN_BUDGET = 2048  # sub-words per batch, padding included
 CUDA_TOKEN_BUDGET = 32768
 INT8_TOLERANCE = 0.002  # dev micro-F1 that int8 may lose and still be chosen automatically
-
-
-def mention_key(etype: str, text: str) -> str:
-    if etype == "MAT":
-        formula = parse_formula(text)
-        if formula is not None:
-            return canonical_key(formula)
-    return text.lower()
 
 
 class TransformerTagger:
