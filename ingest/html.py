@@ -15,12 +15,15 @@ from ingest.builder import DocumentBuilder
 from ingest.errors import ReadError
 from ingest.html_text import (
     BLOCK_TAGS,
+    CITATION_GAP,
     HEADING_TAGS,
     JUNK_TAGS,
     block_text,
     decide_encoding,
     inline_text,
+    is_citation_mark,
     link_density,
+    mend_citation_gaps,
     tokens,
 )
 from ingest.html_readers import HTML_READERS, GenericHtml, HtmlPage
@@ -268,13 +271,13 @@ class _Walker:
         run: list[str] = [el.text or ""]
         for child in el:
             if isinstance(child.tag, str) and (child.tag in BLOCK_TAGS or child in self.has_block):
-                self._paragraph("".join(run))
+                self._paragraph(mend_citation_gaps("".join(run)))
                 run = []
                 self._block(child)
             elif isinstance(child.tag, str):
-                run.append(inline_text(child))
+                run.append(CITATION_GAP if is_citation_mark(child) else inline_text(child))
             run.append(child.tail or "")
-        self._paragraph("".join(run))
+        self._paragraph(mend_citation_gaps("".join(run)))
 
     def finish(self) -> None:
         self._flush_pending()

@@ -22,6 +22,11 @@ BLOCK_TAGS = frozenset(
 )
 _SPLIT_TOKENS = re.compile(r"[\s_\-]+")
 _CITATION_MARK = re.compile(r"^[\d\s,\u2013\u2014\-]+[a-z]?$")
+# Where a citation mark was left out, until the text is joined: a superscript set a sentence
+# apart from the next ("pairs.<sup>11</sup>Copper sulfide" shows as "pairs.11 Copper sulfide"),
+# so a mark between closing punctuation and a word becomes a space, and nothing elsewhere.
+CITATION_GAP = "\x00"  # never in parsed HTML text
+_GAP_AS_SPACE = re.compile(r"(?<=[.!?;:,)\]])\x00+(?=[^\W_])")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""")
 
@@ -37,13 +42,21 @@ def block_text(el: etree._Element, *, skip: frozenset[str] | set[str] = frozense
     to their base ('Ni<sub>12</sub>P' -> 'Ni12P'), citation-number links are left out."""
     parts: list[str] = []
     _collect(el, parts, skip)
-    text = "".join(parts)
+    text = mend_citation_gaps("".join(parts))
     return clean_text(text) if strip else text
+
+
+def mend_citation_gaps(text: str) -> str:
+    """Text with the places of left-out citation marks (CITATION_GAP) made a space where the
+    mark set a sentence apart from the next, and nothing elsewhere."""
+    if CITATION_GAP not in text:
+        return text
+    return _GAP_AS_SPACE.sub(" ", text).replace(CITATION_GAP, "")
 
 
 def inline_text(el: etree._Element) -> str:
     """Text of an inline element inside a run of text, unstripped; '' for junk and citation marks."""
-    if el.tag in JUNK_TAGS or _is_citation_mark(el):
+    if el.tag in JUNK_TAGS or is_citation_mark(el):
         return ""
     return block_text(el, strip=False)
 
@@ -53,7 +66,9 @@ def _collect(el: etree._Element, parts: list[str], skip: frozenset[str] | set[st
         parts.append(el.text)
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag and tag not in JUNK_TAGS and tag not in skip and not _is_citation_mark(child):
+        if tag and is_citation_mark(child):
+            parts.append(CITATION_GAP)
+        elif tag and tag not in JUNK_TAGS and tag not in skip:
             spaced = tag in BLOCK_TAGS or tag == "br"
             if spaced:
                 parts.append(" ")
@@ -64,7 +79,7 @@ def _collect(el: etree._Element, parts: list[str], skip: frozenset[str] | set[st
             parts.append(child.tail)
 
 
-def _is_citation_mark(el: etree._Element) -> bool:
+def is_citation_mark(el: etree._Element) -> bool:
     # "<a href='#cit4'><sup>4-7</sup></a>" would otherwise glue "4-7" onto the word before it.
     if el.tag != "a" or not (el.get("href") or "").startswith("#"):
         return False

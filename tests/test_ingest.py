@@ -115,6 +115,20 @@ def test_html_doi_from_doi_org_link_and_title_fallback(tmp_path: Path) -> None:
     assert doc.metadata.title == "Plain page"
 
 
+def test_a_left_out_citation_mark_still_ends_its_sentence(tmp_path: Path) -> None:
+    # As RSC writes it: the superscript is all that sets one sentence apart from the next.
+    page = ('<html><body><div><p>Pairs form fast.<a href="#cit11"><sup>11</sup></a><span><a href="x">Copper '
+            'sulfide</a></span> (Cu<sub>2</sub>S) is a semiconductor<a href="#cit2"><sup>2,3</sup></a>, and '
+            'ZnS<a href="#cit4"><sup>4</sup></a> is another, as shown<a href="#cit5"><sup>5</sup></a>.'
+            ' It is used widely in solar cells.</p><p>Doped films.<a href="#cit6"><sup>6</sup></a>Co9S8 has attracted interest in the last decade.</p>'
+            '</div></body></html>')
+    doc = read_document(write(tmp_path, "cited.html", page))
+    texts = [p.text for p in doc.paragraphs]
+    assert ("Pairs form fast. Copper sulfide (Cu2S) is a semiconductor, and ZnS is another, as shown. "
+            "It is used widely in solar cells.") in texts
+    assert "Doped films. Co9S8 has attracted interest in the last decade." in texts
+
+
 def test_html_table_spans_fill_the_grid(tmp_path: Path) -> None:
     page = """<html><body><table>
     <tr><th rowspan="2">Sample</th><th colspan="2">Tc (K)</th></tr>
