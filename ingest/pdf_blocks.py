@@ -6,6 +6,7 @@ heuristics read, made from them by ingest.pdf_page the same way for every engine
 """
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,15 +30,26 @@ class Glyph(NamedTuple):
     real: bool = True
 
 
+class LineStyle(NamedTuple):
+    """What ingest.pdf_page reads of a line's glyphs besides their text."""
+
+    size: float  # the median size of its letters (of its sized glyphs, if it has no letters)
+    bold: bool  # most of its letters are set in bold fonts
+    scripts: bool  # some glyphs are set so much smaller that they are sub- or superscripts
+
+
 @dataclass(frozen=True)
 class TextLine:
-    """Characters that share a baseline, left to right, with the spaces between words."""
+    """Characters that share a baseline, left to right, with the spaces between words. The
+    layout may give the line's style, worked out for all lines at once (ingest.pdf_page); it
+    is what ingest.pdf_page.make_line would work out from the glyphs."""
 
     glyphs: tuple[Glyph, ...]
     x0: float
     y0: float
     x1: float
     y1: float
+    style: LineStyle | None = field(default=None, compare=False)
 
     @cached_property
     def text(self) -> str:
@@ -91,8 +103,29 @@ class Block:
 
     @cached_property
     def size(self) -> float:
-        weighted = [line.size for line in self.lines for _ in range(max(1, len(line.text)))]
-        return statistics.median(weighted) if weighted else 0.0
+        """The median size of the block's characters: statistics.median of the lines' sizes,
+        each repeated once per character (once for a line without text), without making that
+        list. Sorted stably, the lines' sizes are the repeated list's sorted values in runs."""
+        sizes = [line.size for line in self.lines]
+        if not sizes:
+            return 0.0
+        weights = [max(1, len(line.text)) for line in self.lines]
+        if not all(map(math.isfinite, sizes)):  # a NaN sorts by where it stands: the whole list is needed
+            return statistics.median([size for size, weight in zip(sizes, weights) for _ in range(weight)])
+        order = sorted(range(len(sizes)), key=sizes.__getitem__)
+        total = sum(weights)
+
+        def at(position: int) -> float:  # the value at a position of the sorted repeated list
+            seen = 0
+            for k in order:
+                seen += weights[k]
+                if seen > position:
+                    break
+            return sizes[k]
+
+        if total % 2:
+            return at(total // 2)
+        return (at(total // 2 - 1) + at(total // 2)) / 2
 
     @property
     def bold(self) -> bool:

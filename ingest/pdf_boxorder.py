@@ -19,6 +19,7 @@ import numpy as np
 Bounds = tuple[float, float, float, float]
 _FLOW = 0.5  # LAParams.boxes_flow
 _BLOCKERS = 8  # recent blockers tried before testing every element
+_WINDOW = 256  # pairs of boxes, at least, turned into lists at a time (4 per box on a larger page)
 
 
 def reading_order(rects: list[Bounds], bounds: Bounds) -> list[int]:
@@ -57,37 +58,67 @@ class _Tree:
 
     def merge_all(self) -> None:
         n = self.n
-        first, second = np.triu_indices(n, 1)
+        first, second = np.triu_indices(n, 1)  # pairs by first element, then by second
         r = self.rect
         dist = ((np.maximum(r[first, 2], r[second, 2]) - np.minimum(r[first, 0], r[second, 0]))
                 * (np.maximum(r[first, 3], r[second, 3]) - np.minimum(r[first, 1], r[second, 1]))
                 - self.area[first] - self.area[second])
-        order = np.lexsort((second, first, dist))
-        dists, firsts, seconds = dist[order].tolist(), first[order].tolist(), second[order].tolist()
-        alive = self.alive
+        order = dist.argsort(kind="stable")  # ties keep (first, second) order
+        ranked = (dist[order], first[order], second[order])
+        dists: list[float] = []
+        firsts: list[int] = []
+        seconds: list[int] = []
+        taken = 0  # pairs of `ranked` gone into the lists
+        alive, heads = self.alive, self.heads
         blocked: list[tuple[float, int, int]] = []  # taken only when no clear pair is left
-        p, m = 0, len(dists)
+        p, m = 0, 0
         while True:
-            while p < m and not (alive[firsts[p]] and alive[seconds[p]]):
-                p += 1
-            head = self._group_head()
-            if p < m and (head is None or (dists[p], firsts[p], seconds[p]) < head[:3]):
+            while True:
+                while p < m and not (alive[firsts[p]] and alive[seconds[p]]):
+                    p += 1
+                if p < m or taken == len(order):
+                    break
+                dists, firsts, seconds, taken = self._window(ranked, taken)
+                p, m = 0, len(dists)
+            head = heads[0] if heads else None
+            if head is not None and not (alive[head[1]] and alive[head[2]]):
+                head = self._group_head()
+            # The closer of the first pairs' next one and the groups' (distance, then elements),
+            # compared without making tuples: this runs for every pair tried.
+            if p < m and (head is None or dists[p] < head[0]
+                          or (dists[p] == head[0] and (firsts[p], seconds[p]) < (head[1], head[2]))):
                 d, i, j = dists[p], firsts[p], seconds[p]
                 p += 1
             elif head is not None:
                 d, i, j = head[0], head[1], head[2]
                 self._advance(head)
             else:
-                if not blocked:
+                # No clear pair is left (and none will be until a merge): the closest blocked
+                # pair of two live elements.
+                while blocked:
+                    d, i, j = heapq.heappop(blocked)
+                    if alive[i] and alive[j]:
+                        self._merge(i, j)
+                        break
+                else:
                     return
-                d, i, j = heapq.heappop(blocked)
-                if alive[i] and alive[j]:
-                    self._merge(i, j)
                 continue
             if self._between(i, j):
                 heapq.heappush(blocked, (d, i, j))
             else:
                 self._merge(i, j)
+
+    def _window(self, ranked: tuple[np.ndarray, np.ndarray, np.ndarray],
+                taken: int) -> tuple[list[float], list[int], list[int], int]:
+        """The next pairs of boxes by distance from `ranked` (distances, first and second
+        boxes), from `taken` on, as lists, but those with a dead box: it stays dead. A page's
+        boxes make many pairs, most of them dead by the time they come; they are dropped in
+        numpy a window at a time rather than passed over one by one. Returns how many of
+        `ranked` are taken after these."""
+        end = taken + max(_WINDOW, 4 * self.n)
+        dist, first, second = (v[taken:end] for v in ranked)
+        keep = self.live[first] & self.live[second]
+        return dist[keep].tolist(), first[keep].tolist(), second[keep].tolist(), min(end, len(ranked[0]))
 
     def _group_head(self) -> tuple[float, int, int, int] | None:
         """The closest pair of a group with a live element, dropping dead groups' pairs."""
@@ -104,11 +135,16 @@ class _Tree:
         return None
 
     def _advance(self, head: tuple[float, int, int, int]) -> None:
-        """Replace the group's head pair by its next one."""
+        """Replace the group's head pair by its next one, passing over pairs whose other
+        element is dead: it stays dead, and each pair passed here costs no heap operation."""
         _, group, _, position = head
         dists, others = self.streams[group]
+        alive = self.alive
         position += 1
-        if position < len(dists):
+        end = len(dists)
+        while position < end and not alive[others[position]]:
+            position += 1
+        if position < end:
             heapq.heapreplace(self.heads, (dists[position], group, others[position], position))
         else:
             heapq.heappop(self.heads)
@@ -117,17 +153,22 @@ class _Tree:
     def _between(self, i: int, j: int) -> bool:
         """Whether another live element overlaps the rectangle around i and j. Most pairs
         that are blocked are blocked by one of a few large elements, so the last ones found are
-        tried first, in plain Python; only if none of them blocks is every element tested."""
+        tried first, in plain Python; only if none of them blocks is every element tested.
+        (Blockers are findable, and an element stays findable: only liveness is asked.)"""
         r = self.boxes
-        ai, aj = r[i], r[j]
-        x0, y0 = min(ai[0], aj[0]), min(ai[1], aj[1])
-        x1, y1 = max(ai[2], aj[2]), max(ai[3], aj[3])
+        ix0, iy0, ix1, iy1 = r[i]
+        jx0, jy0, jx1, jy1 = r[j]
+        # min() and max() as they choose, without their calls: this runs for every pair tried.
+        x0 = jx0 if jx0 < ix0 else ix0
+        y0 = jy0 if jy0 < iy0 else iy0
+        x1 = jx1 if jx1 > ix1 else ix1
+        y1 = jy1 if jy1 > iy1 else iy1
         bx0, by0, bx1, by1 = self.bounds
         if x1 <= bx0 or bx1 <= x0 or y1 <= by0 or by1 <= y0:
             return False
-        alive, findable = self.alive, self.findable
+        alive = self.alive
         for b in self.blockers:
-            if b != i and b != j and alive[b] and findable[b]:
+            if b != i and b != j and alive[b]:
                 c = r[b]
                 if c[2] > x0 and c[0] < x1 and c[3] > y0 and c[1] < y1:
                     return True
@@ -147,8 +188,11 @@ class _Tree:
         self.size += 1
         r = self.rect
         (ix0, iy0, ix1, iy1), (jx0, jy0, jx1, jy1) = self.boxes[i], self.boxes[j]
-        x0, y0, x1, y1 = self.boxes[k] = (min(ix0, jx0), min(iy0, jy0), max(ix1, jx1), max(iy1, jy1))
-        r[k] = x0, y0, x1, y1
+        x0 = jx0 if jx0 < ix0 else ix0  # min() and max() as they choose
+        y0 = jy0 if jy0 < iy0 else iy0
+        x1 = jx1 if jx1 > ix1 else ix1
+        y1 = jy1 if jy1 > iy1 else iy1
+        r[k] = self.boxes[k] = x0, y0, x1, y1
         area = self.area[k] = (x1 - x0) * (y1 - y0)
         bx0, by0, bx1, by1 = self.bounds
         self.findable[k] = x1 > bx0 and x0 < bx1 and y1 > by0 and y0 < by1
@@ -158,9 +202,10 @@ class _Tree:
         others = np.nonzero(self.live[:k])[0]
         if len(others):
             o = r[others]
-            dist = ((np.maximum(x1, o[:, 2]) - np.minimum(x0, o[:, 0]))
-                    * (np.maximum(y1, o[:, 3]) - np.minimum(y0, o[:, 1])) - area - self.area[others])
-            order = np.lexsort((others, dist))
+            # Width and height of the rectangle around k and each other element, both at once.
+            span = np.maximum(o[:, 2:], r[k, 2:]) - np.minimum(o[:, :2], r[k, :2])
+            dist = span[:, 0] * span[:, 1] - area - self.area[others]
+            order = dist.argsort(kind="stable")  # ties keep the order of the elements
             dists, chosen = dist[order].tolist(), others[order].tolist()
             self.streams[k] = (dists, chosen)
             heapq.heappush(self.heads, (dists[0], k, chosen[0], 0))

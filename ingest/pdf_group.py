@@ -9,12 +9,14 @@ are broken by position in the input, where pdfminer breaks them by object identi
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import repeat
 
 import numpy as np
 
-from ingest.pdf_blocks import Glyph, TextBox, TextLine
+from ingest.pdf_blocks import Glyph, LineStyle, TextBox, TextLine
 from ingest.pdf_boxorder import reading_order
+from ingest.pdf_page import line_styles
 
 _LINE_OVERLAP = 0.5
 _CHAR_MARGIN = 2.0
@@ -31,7 +33,10 @@ _SPACE = Glyph(" ", " ", 0.0, 0.0, 0.0, 0.0, 0.0, "", False)  # between words
 def layout(glyphs: Sequence[Glyph], bounds: Bounds, boxes: np.ndarray | None = None) -> list[TextBox]:
     """Text boxes in reading order from the characters of one page (or form) in drawing order.
     `bounds` is the page: lines and boxes wholly outside it are nobody's neighbours, as in
-    pdfminer. `boxes` holds the glyphs' (x0, y0, x1, y1), row for row, if the engine has them."""
+    pdfminer. `boxes` holds the glyphs' (x0, y0, x1, y1), row for row, if the engine has them;
+    and may hold, in three more columns, each glyph's size, whether it is a letter and whether
+    its font is bold, from which the lines' styles are worked out for all lines at once
+    (ingest.pdf_page.line_styles)."""
     if boxes is None:
         boxes = np.array([g[2:6] for g in glyphs], dtype=float).reshape(-1, 4)
     found = _boxes(_lines(glyphs, boxes), bounds)
@@ -52,9 +57,9 @@ def _lines(glyphs: Sequence[Glyph], boxes: np.ndarray) -> list[TextLine]:
     greatest of its characters' coordinates, which is the same taken in any order unless one
     is not a number: then the characters go one by one."""
     n = len(glyphs)
-    if n < 2 or not np.isfinite(boxes).all():
+    if n < 2 or not np.isfinite(boxes[:, :4]).all():
         return _lines_one_by_one(glyphs)
-    x0, y0, x1, y1 = boxes.T
+    x0, y0, x1, y1 = boxes.T[:4]
     px0, py0, px1, py1 = x0[:-1], y0[:-1], x1[:-1], y1[:-1]  # the last character
     gx0, gy0, gx1, gy1 = x0[1:], y0[1:], x1[1:], y1[1:]  # the next one
     below, above = np.abs(py0 - gy1), np.abs(py1 - gy0)
@@ -75,13 +80,17 @@ def _lines(glyphs: Sequence[Glyph], boxes: np.ndarray) -> list[TextLine]:
     items = _with_spaces(glyphs, spaced.tolist())
     firsts = (starts + np.searchsorted(spaced, starts)).tolist()  # where each line starts in items
     lasts = (ends + np.searchsorted(spaced, ends)).tolist()
+    # The spaces put in are no letters and have no size: the styles are the glyphs' alone.
+    styles: Iterable[LineStyle | None] = repeat(None)
+    if boxes.shape[1] > 4:
+        styles = line_styles(boxes[:, 4:], starts, ends) or styles
     lines: list[TextLine] = []
-    for first, last, (lx0, ly0, lx1, ly1) in zip(firsts, lasts, line_boxes):
+    for first, last, (lx0, ly0, lx1, ly1), style in zip(firsts, lasts, line_boxes, styles):
         if lx1 > lx0 and ly1 > ly0:
             run = items[first:last]
             raw = run[0][1]
             if raw and not raw.isspace() or not "".join([g[1] for g in run]).isspace():
-                lines.append(TextLine(tuple(run), lx0, ly0, lx1, ly1))
+                lines.append(TextLine(tuple(run), lx0, ly0, lx1, ly1, style))
     return lines
 
 
@@ -204,22 +213,25 @@ def _neighbours(lines: list[TextLine], bounds: Bounds) -> list[list[int]]:
     query_y = [int(max(bottom, v)) // _GRID for v in (y0 - _LINE_MARGIN * height).tolist()] if cells is None else []
     out: list[list[int]] = []
     for start in range(0, n, _CHUNK):
-        a = slice(start, min(n, start + _CHUNK))
+        stop = min(n, start + _CHUNK)
+        a = slice(start, stop)
         d = (_LINE_MARGIN * height[a])[:, None]
-        near = ((x1[None, :] > x0[a, None]) & (x0[None, :] < x1[a, None])
-                & (y1[None, :] > y0[a, None] - d) & (y0[None, :] < y1[a, None] + d)
-                & (np.abs(height[None, :] - height[a, None]) <= d)
-                & ((np.abs(x0[None, :] - x0[a, None]) <= d) | (np.abs(x1[None, :] - x1[a, None]) <= d)
-                   | (np.abs(middle[None, :] - middle[a, None]) <= d))
-                & findable[None, :])
+        # The lines within the search area's height, compared with all others at once; the
+        # few found are then tested for the rest one pair at a time, in numpy still.
+        rows, found = np.nonzero((y1[None, :] > y0[a, None] - d) & (y0[None, :] < y1[a, None] + d)
+                                 & findable[None, :])
+        at, d = rows + start, d[rows, 0]
+        near = ((x1[found] > x0[at]) & (x0[found] < x1[at]) & (np.abs(height[found] - height[at]) <= d)
+                & ((np.abs(x0[found] - x0[at]) <= d) | (np.abs(x1[found] - x1[at]) <= d)
+                   | (np.abs(middle[found] - middle[at]) <= d)))
+        rows, found = rows[near], found[near]
         if cells is not None:
-            out += _scan_order(near, start, cells)
+            out += _scan_pairs(rows, found, stop - start, start, cells)
             continue
-        for row, found in enumerate(near):
+        for row, chosen in enumerate(_by_row(rows, found.tolist(), stop - start)):
             i = start + row
             qx, qy = cell_x[i], query_y[i]
-            out.append(sorted(np.nonzero(found)[0].tolist(),
-                              key=lambda j: (max(qy, cell_y[j]), max(qx, cell_x[j]), j)))
+            out.append(sorted(chosen, key=lambda j: (max(qy, cell_y[j]), max(qx, cell_x[j]), j)))
     return out
 
 
@@ -238,12 +250,22 @@ def _scan_order(near: np.ndarray, start: int, cells: np.ndarray) -> list[list[in
     the bottom, then cell columns), then by line. `cells` holds each line's cell row and column
     and its search area's first cell row and column."""
     rows, found = np.nonzero(near)
+    return _scan_pairs(rows, found, len(near), start, cells)
+
+
+def _scan_pairs(rows: np.ndarray, found: np.ndarray, count: int, start: int, cells: np.ndarray) -> list[list[int]]:
+    """_scan_order of the marks (rows[k], found[k]), row by row and ascending in each row, of
+    `count` rows."""
     lines = rows + start
     cell_y, cell_x, query_y, query_x = cells
     order = np.lexsort((found, np.maximum(query_x[lines], cell_x[found]), np.maximum(query_y[lines], cell_y[found]), rows))
-    chosen = found[order].tolist()
-    ends = np.cumsum(np.bincount(rows, minlength=len(near))).tolist()
-    return [chosen[begin:end] for begin, end in zip([0] + ends[:-1], ends)]
+    return _by_row(rows, found[order].tolist(), count)
+
+
+def _by_row(rows: np.ndarray, found: list[int], count: int) -> list[list[int]]:
+    """`found`, grouped row by row (rows ascending), for each of `count` rows."""
+    ends = np.cumsum(np.bincount(rows, minlength=count)).tolist()
+    return [found[begin:end] for begin, end in zip([0] + ends[:-1], ends)]
 
 
 def _inside(box: np.ndarray, bounds: Bounds) -> np.ndarray:

@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import repeat
+
+import numpy as np
 
 from ingest.errors import ReadError, TooComplex
-from ingest.pdf_blocks import Block, Line, PdfContent, Rule, TextBox, TextLine
+from ingest.pdf_blocks import Block, Glyph, Line, LineStyle, PdfContent, Rule, TextBox, TextLine
 from ingest.pdf_order import find_gutter, reading_order
 from ingest.pdf_tables import find_tables
 from ingest.records import Table
@@ -40,22 +43,61 @@ def make_line(line: TextLine) -> Line | None:
     text = "".join(parts).strip()
     if not text:
         return None
+    size, bold, scripts = line.style or line_style(glyphs)
+    # Without superscripts: "Thompsonb" -> "Thompson", for reading names next to their marks.
+    if scripts:
+        cut = _SUPERSCRIPT * size
+        plain: str | None = "".join([g[0] for g in glyphs if not 0 < g[6] < cut]).strip()
+    else:
+        plain = None
+    return Line(text, size, bold, line.x0, line.y0, line.x1, line.y1, plain)
+
+
+def line_style(glyphs: Sequence[Glyph]) -> LineStyle:
+    """The median size of the letters (of the sized glyphs, if there is no letter), whether
+    most letters are bold, and whether some glyphs are sub- or superscripts: set smaller than
+    _SUPERSCRIPT times that size."""
     char_sizes = [g[6] for g in glyphs]  # 0 for inserted spaces
     letters = [g for g in glyphs if g[8] and g[0][:1].isalpha()]
     if letters:
         sizes = [g[6] for g in letters]
-        bold = sum(map(_bold, [g[7] for g in letters]))
+        bold = sum(map(is_bold_font, [g[7] for g in letters]))
     else:
         sizes, bold = [s for s in char_sizes if s] or [0.0], 0
     median = _median(sizes)
-    # Without superscripts: "Thompsonb" -> "Thompson", for reading names next to their marks.
     cut = _SUPERSCRIPT * median
-    if any(0 < s < cut for s in char_sizes):
-        plain: str | None = "".join(p for p, s in zip(parts, char_sizes) if not 0 < s < cut).strip()
+    return LineStyle(median, bool(letters) and bold >= 0.8 * len(letters), any(0 < s < cut for s in char_sizes))
+
+
+def line_styles(glyphs: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[LineStyle] | None:
+    """line_style for each line of glyphs [starts[i], ends[i]) of a page at once (the lines
+    split the glyphs, and none is empty), from each glyph's size, whether it is a letter and
+    whether its font is bold (is_bold_font), row for row in `glyphs`: the same numbers,
+    without a Python loop per glyph. None if a size is not a finite number (Python's sort puts
+    a NaN where numpy's does not): make_line then works each line out itself."""
+    size, letter, bold = glyphs[:, 0], glyphs[:, 1] != 0, glyphs[:, 2] != 0
+    if not np.isfinite(size).all():
+        return None
+    count = len(starts)
+    line = np.repeat(np.arange(count), ends - starts)  # each glyph's line
+    letters, bold_letters = (np.concatenate(([0], np.cumsum(m))) for m in (letter, letter & bold))
+    letters, bold_letters = letters[ends] - letters[starts], bold_letters[ends] - bold_letters[starts]
+    # The sizes the median is taken of: the letters', else the sized glyphs'.
+    picked = np.flatnonzero(letter | ((letters == 0)[line] & (size != 0)))
+    values = size[picked][np.lexsort((size[picked], line[picked]))]  # line by line, ascending
+    taken = np.bincount(line[picked], minlength=count)
+    middle = np.cumsum(taken) - taken + taken // 2  # where each line's middle value is
+    if len(values):
+        upper = values[np.minimum(middle, len(values) - 1)]
+        lower = values[np.maximum(middle - 1, 0)]
     else:
-        plain = None
-    return Line(text, median, bool(letters) and bold >= 0.8 * len(letters),
-                line.x0, line.y0, line.x1, line.y1, plain)
+        upper = lower = np.zeros(count)
+    median = np.where(taken == 0, 0.0, np.where(taken % 2 == 1, upper, (lower + upper) / 2))
+    least = np.minimum.reduceat(np.where(size > 0, size, np.inf), starts)  # the smallest sized glyph
+    is_bold = (letters > 0) & (bold_letters >= 0.8 * letters)
+    scripts = least < _SUPERSCRIPT * median
+    # LineStyle(...) without the NamedTuple constructor's extra call.
+    return list(map(tuple.__new__, repeat(LineStyle), zip(median.tolist(), is_bold.tolist(), scripts.tolist())))
 
 
 def _median(values: list[float]) -> float:
@@ -66,7 +108,8 @@ def _median(values: list[float]) -> float:
 
 
 @lru_cache(maxsize=1024)
-def _bold(font: str) -> bool:
+def is_bold_font(font: str) -> bool:
+    """Whether the font's name says it is bold (or black, heavy...)."""
     return bool(_BOLD_FONT.search(font))
 
 

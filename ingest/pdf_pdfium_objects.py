@@ -6,8 +6,9 @@ from __future__ import annotations
 from ctypes import byref, c_float, c_int
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeVar
 
+import numpy as np
 import pypdfium2.raw as pdfium_c
 
 from ingest.pdf_blocks import Rule
@@ -16,6 +17,7 @@ from ingest.pdf_tables import MAX_RULE_PATH, subpath_rules
 
 Matrix = tuple[float, float, float, float, float, float]
 Box = tuple[float, float, float, float]
+Number = TypeVar("Number", float, np.ndarray)  # a coordinate, or an array of them
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _MAX_DEPTH = 32  # forms drawing forms; deeper is a loop in a broken file
 _MOVETO = pdfium_c.FPDF_SEGMENT_MOVETO
@@ -60,8 +62,8 @@ class Frame:
     def bounds(self) -> Box:
         return 0.0, 0.0, self.width, self.height
 
-    def box(self, x0: float, y0: float, x1: float, y1: float) -> Box:
-        """A box in PDF user space, in the page frame."""
+    def box(self, x0: Number, y0: Number, x1: Number, y1: Number) -> tuple[Number, Number, Number, Number]:
+        """A box in PDF user space, in the page frame; or boxes, in arrays of their coordinates."""
         turns = self.quarter_turns
         if turns == 0:
             return x0 - self.x0, y0 - self.y0, x1 - self.x0, y1 - self.y0

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ingest.normalize import clean_text, join_lines
@@ -88,6 +88,10 @@ def find_tables(
     """The page's tables, and the indexes of the boxes whose lines they used up. The page's
     rules are asked for only when it has a table caption: finding them costs a walk over every
     path drawn on the page, and most pages have no table."""
+    # Nor are the lines gathered unless a box starts with a table caption: a page without a
+    # table is told by the first line of each box.
+    if not any(_is_table_caption(text) for text in _first_texts(boxes)):
+        return [], set()
     by_box: dict[int, list[_Line]] = {}
     for i, box in enumerate(boxes):
         for obj in box.lines:
@@ -112,6 +116,16 @@ def find_tables(
             if 2 * sum(1 for line in members if line.box == b) >= len(by_box[b]):
                 used.add(b)
     return tables, used
+
+
+def _first_texts(boxes: Sequence[TextBox]) -> Iterator[str]:
+    """The text of each box's first line that is not blank, stripped."""
+    for box in boxes:
+        for obj in box.lines:
+            text = obj.text.strip()
+            if text:
+                yield text
+                break
 
 
 def _is_table_caption(text: str) -> bool:

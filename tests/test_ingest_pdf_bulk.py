@@ -1,19 +1,21 @@
 """The PDF reader's bulk (numpy) paths and shortcuts make the same records as the one-by-one
-code they replace: characters to lines (ingest.pdf_group), pdfminer's Plane order of
-neighbours, the object header before a stream (ingest.pdf_guard), the text clean-up.
+code they replace: characters to lines (ingest.pdf_group) and the lines' styles
+(ingest.pdf_page), pdfminer's Plane order of neighbours, the object header before a stream
+(ingest.pdf_guard), the text clean-up, a block's size, turned glyphs' boxes.
 Property-based, on coordinates that touch, overlap, repeat, are empty or negative, as real
 pages have them."""
 from __future__ import annotations
 
 import re
+import statistics
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest import pdf_body, pdf_group, pdf_guard
-from ingest.normalize import _RING_A, _TRANSLATE, clean_text
-from ingest.pdf_blocks import Glyph
+from ingest import pdf_body, pdf_group, pdf_guard, pdf_page, pdf_pdfium_chars
+from ingest.normalize import _COMPOUND_RE, _RING_A, _TRANSLATE, clean_text, hyphenated_compounds
+from ingest.pdf_blocks import Block, Glyph, Line
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -117,3 +119,64 @@ def test_text_shortcuts_change_nothing(text: str) -> None:
     assert clean_text(text) == (_RING_A.sub("\u00c5", joined) if "\u02da" in joined else joined)
     assert pdf_body.caseless_letters(text) == sum(ch.isalpha() and not ch.islower() and not ch.isupper()
                                                   for ch in text)
+
+
+_SIZE = st.sampled_from([0.0, -0.0, 3.5, 4.0, 7.0, 8.0, 9.96, 10.0, 12.0])
+
+
+@st.composite
+def styled_lines(draw: st.DrawFn) -> tuple[list[Glyph], list[int]]:
+    """Glyphs of a page, and where its lines start (the first at 0)."""
+    items = [Glyph(raw, raw, 0.0, 0.0, 1.0, 1.0, draw(_SIZE), draw(_FONT), draw(st.booleans()))
+             for raw in draw(st.lists(_TEXT, min_size=1, max_size=40))]
+    starts = draw(st.lists(st.integers(1, len(items) - 1), max_size=8)) if len(items) > 1 else []
+    return items, sorted({0, *starts})
+
+
+@SETTINGS
+@given(styled_lines(), st.data())
+def test_line_styles_in_bulk_are_those_one_by_one(page: tuple[list[Glyph], list[int]], data: st.DataObject) -> None:
+    items, starts = page
+    ends = [*starts[1:], len(items)]
+    columns = np.array([(g.size, g.real and g.text[:1].isalpha(), pdf_page.is_bold_font(g.font)) for g in items],
+                       dtype=float)
+    styles = pdf_page.line_styles(columns, np.array(starts), np.array(ends))
+    assert styles is not None
+    for start, end, style in zip(starts, ends, styles):
+        line = items[start:end]
+        spaces = data.draw(st.lists(st.integers(1, len(line)), max_size=3))
+        for at in sorted(spaces, reverse=True):  # the spaces the layout puts in change nothing
+            line.insert(at, pdf_group._SPACE)
+        expected = pdf_page.line_style(line)
+        assert style == expected and repr(style.size) == repr(expected.size)
+
+
+def test_lines_with_a_size_not_a_number_are_styled_one_by_one() -> None:
+    columns = np.array([(10.0, 1.0, 0.0), (float("nan"), 1.0, 0.0)])
+    assert pdf_page.line_styles(columns, np.array([0]), np.array([2])) is None
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.one_of(_SIZE, st.sampled_from([float("inf"), float("nan")])),
+                          st.sampled_from(["", "a", "ab", "a b c d e"])), max_size=8))
+def test_block_size_is_the_median_of_its_characters(lines: list[tuple[float, str]]) -> None:
+    block = Block(0, tuple(Line(text, size, False, 0.0, 0.0, 1.0, 1.0) for size, text in lines),
+                  0.0, 0.0, 1.0, 1.0, 100.0, 100.0)
+    weighted = [size for size, text in lines for _ in range(max(1, len(text)))]
+    assert repr(block.size) == repr(statistics.median(weighted) if weighted else 0.0)
+
+
+@SETTINGS
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab-Z1 \n_xé")), max_size=15), max_size=5))
+def test_compounds_found_in_all_texts_at_once(texts: list[str]) -> None:
+    expected = {m.group(0).lower() for text in texts for m in _COMPOUND_RE.finditer(text)}
+    assert hyphenated_compounds(texts) == expected
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.sampled_from([0.0, -0.0, 1.0, -2.5, float("inf"), float("nan")]), min_size=4, max_size=4),
+                max_size=6))
+def test_least_and_most_choose_as_min_and_max(rows: list[list[float]]) -> None:
+    columns = [np.array(column, dtype=float) for column in zip(*rows)] if rows else [np.zeros(0)] * 4
+    for bulk, one in ((pdf_pdfium_chars._least, min), (pdf_pdfium_chars._most, max)):
+        assert [repr(v) for v in bulk(columns).tolist()] == [repr(one(row)) for row in rows]
