@@ -10,10 +10,13 @@ that way, "=" and superscripts fall off the line pdfminer keeps them on.
 
 Every document needs the descents, so they are read with qpdf (pikepdf), which finds a few
 dozen font dictionaries in a few milliseconds where pdfminer's parser, tokenizing each font's
-widths, takes ten times as long. The cmsy slots and TeX encodings are needed only on the rare
-page with a code pdfium cannot map; pdfminer reads those, as before, when a page first asks.
-Where qpdf cannot open the file, or two fonts of one name disagree (pdfminer would keep the
-first in its own order), pdfminer reads the descents too.
+widths, takes ten times as long. The same walk tells whether any font is one the cmsy slots or
+TeX encodings are about (a cmsy-slot font by name; a Type1 or Type3 font without ToUnicode
+whose /Differences name glyphs "a<code>"). Only then, and only when a page first asks about a
+code pdfium cannot map, does pdfminer read the fonts as before; every journal PDF has a few
+such codes, so asking must not be what sets pdfminer off. Where qpdf cannot open the file, or
+two fonts of one name disagree (pdfminer would keep the first in its own order), pdfminer reads
+everything.
 """
 from __future__ import annotations
 
@@ -55,11 +58,15 @@ class FontFacts:
     descents: dict[str, float] = field(default_factory=dict)  # ems below the baseline
     data: bytes = b""  # the file, for pdfminer to read when a page first asks for more
     _parsed: _Parsed | None = None
+    # Whether any font may have cmsy slots or a TeX encoding: else there is nothing to ask.
+    special: bool = True
     # Per page, by name, the fonts as ingest.pdf_texenc sees them; made when a page first asks.
     _tex: dict[int, dict[str, list[TexFont]]] = field(default_factory=dict)
     _tex_fonts: dict[int, TexFont] = field(default_factory=dict)  # by font reference
 
     def slot_glyph(self, page: int, font: str, code: int) -> str | None:
+        if not self.special:
+            return None
         slots = self._pdfminer().slots
         found = slots[page] if page < len(slots) else {}
         return found.get(font, {}).get(code)
@@ -67,6 +74,8 @@ class FontFacts:
     def tex_text(self, page: int, font: str, code: int, drawn: AbstractSet[int]) -> str | None:
         """What a code pdfium cannot map stands for in the TeX font of this name on the page
         that drew the codes `drawn` (ingest.pdf_texenc)."""
+        if not self.special:
+            return None
         fonts = self._pdfminer().fonts
         if page >= len(fonts):
             return None
@@ -83,9 +92,9 @@ class FontFacts:
 def font_facts(data: bytes) -> FontFacts:
     """The descents of every font the pages' resources name (empty when the file parses with
     neither qpdf nor pdfminer: pdfium's own metrics are used then); the rest on demand."""
-    descents = _qpdf_descents(data)
-    if descents is not None:
-        return FontFacts(descents, data)
+    read = _qpdf_fonts(data)
+    if read is not None:
+        return FontFacts(read[0], data, special=read[1])
     parsed = _pdfminer_fonts(data)
     return FontFacts(parsed.descents, data, parsed)
 
@@ -199,20 +208,27 @@ class _Unsure(Exception):
 
 
 def _qpdf_descents(data: bytes) -> dict[str, float] | None:
+    read = _qpdf_fonts(data)
+    return read[0] if read is not None else None
+
+
+def _qpdf_fonts(data: bytes) -> tuple[dict[str, float], bool] | None:
     """The descents pdfminer's walk (_pdfminer_fonts) finds, read with qpdf: pages in order,
-    resources inherited from the page tree, forms searched only on pages without fonts. None
-    where the file does not open or the reading could differ from pdfminer's."""
+    resources inherited from the page tree, forms searched only on pages without fonts; and
+    whether any of those fonts may have cmsy slots or a TeX encoding. None where the file does
+    not open or the reading could differ from pdfminer's."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             found: dict[str, float | None] = {}
             seen: set[tuple[int, int]] = set()
+            special = False
             for page in pdf.pages:
                 for spec in _qpdf_page_fonts(_inherited(page.obj, "/Resources")):
-                    _qpdf_font(spec, found, seen)
+                    special = _qpdf_font(spec, found, seen) or special
     except (_Unsure, pikepdf.PdfError, pikepdf.PasswordError, ValueError, TypeError, KeyError,
             IndexError, AttributeError, RecursionError, OverflowError, RuntimeError):
         return None
-    return {name: value for name, value in found.items() if value is not None}
+    return {name: value for name, value in found.items() if value is not None}, special
 
 
 def _inherited(page: Any, key: str) -> Any:
@@ -242,16 +258,18 @@ def _qpdf_page_fonts(resources: Any, depth: int = 0) -> list[Any]:
     return found
 
 
-def _qpdf_font(spec: Any, found: dict[str, float | None], seen: set[tuple[int, int]]) -> None:
+def _qpdf_font(spec: Any, found: dict[str, float | None], seen: set[tuple[int, int]]) -> bool:
     """The font's descent by its name, as _font and _descent take it; _Unsure where two fonts of
-    one name differ, since pdfminer keeps the first in an order qpdf does not give."""
+    one name differ, since pdfminer keeps the first in an order qpdf does not give. Returns
+    whether the font may have cmsy slots or a TeX encoding."""
     if spec.is_indirect:
         key = spec.objgen
         if key in seen:
-            return
+            return False
         seen.add(key)
     name = _qpdf_name(spec.get("/BaseFont"))
     subtype = _qpdf_name(spec.get("/Subtype"))
+    special = is_cmsy_font(name) or _may_be_tex(spec, subtype)
     descent: float | None
     if subtype == "Type3":
         descent = None
@@ -266,12 +284,37 @@ def _qpdf_font(spec: Any, found: dict[str, float | None], seen: set[tuple[int, i
         descent = _negative(FONT_METRICS[name][0].get("Descent", 0))
     else:
         descent = _qpdf_descriptor_descent(spec)
-    if descent is None:
-        return
-    key_name = _SUBSET.sub("", name)
-    if key_name in found and found[key_name] != descent:
-        raise _Unsure(f"fonts named {key_name} differ")
-    found[key_name] = descent
+    if descent is not None:
+        key_name = _SUBSET.sub("", name)
+        if key_name in found and found[key_name] != descent:
+            raise _Unsure(f"fonts named {key_name} differ")
+        found[key_name] = descent
+    return special
+
+
+def _may_be_tex(spec: Any, subtype: str) -> bool:
+    """Whether ingest.pdf_texenc.tex_font could find a TeX encoding for the font: a Type1 or
+    Type3 font without ToUnicode whose /Differences name glyphs after their codes ("a28").
+    Anything not read as expected counts as may be."""
+    if subtype not in ("Type1", "Type3") or "/ToUnicode" in spec:
+        return False
+    encoding = spec.get("/Encoding")
+    if not isinstance(encoding, pikepdf.Dictionary):
+        return False
+    items = encoding.get("/Differences")
+    if not isinstance(items, pikepdf.Array):
+        return items is not None  # malformed: pdfminer will say
+    code, named = 0, False
+    for item in items:
+        if isinstance(item, int):
+            code = item
+        elif isinstance(item, pikepdf.Name):
+            if str(item) != f"/a{code}":
+                return False
+            code, named = code + 1, True
+        else:
+            return True
+    return named
 
 
 def _qpdf_descriptor_descent(spec: Any) -> float | None:

@@ -87,3 +87,25 @@ def test_isal_inflates_real_papers_to_the_bytes_zlib_does(monkeypatch: pytest.Mo
     monkeypatch.setattr(pdf_guard, "_INFLATE_ERRORS", (zlib.error,))
     assert fast == [pdf_guard.check_inflation(data, DEFAULT_LIMITS) for data in datas]
     assert min(fast) > 0
+
+
+def _tex_font(names: list[object], subtype: str = "/Type3") -> pikepdf.Dictionary:
+    font = _font("/", None, subtype)
+    del font["/BaseFont"]
+    font.Encoding = pikepdf.Dictionary(Type=pikepdf.Name.Encoding, Differences=pikepdf.Array(names))
+    return font
+
+
+def test_pdfminer_reads_fonts_only_where_a_font_may_have_cmsy_slots_or_a_tex_encoding() -> None:
+    plain = font_facts(_pdf({"F1": _font("/ABCDEF+Minion", -250)}))
+    assert not plain.special
+    assert plain.slot_glyph(0, "Minion", 3) is None and plain.tex_text(0, "", 28, frozenset({28})) is None
+    assert plain._parsed is None  # asking did not set pdfminer off
+    dvips = [27, pikepdf.Name("/a27"), pikepdf.Name("/a28"), 102, pikepdf.Name("/a102")]
+    assert font_facts(_pdf({"T3": _tex_font(dvips)})).special
+    assert font_facts(_pdf({"S": _font("/ABCDEF+AdvP4C4E74", -250)})).special  # cmsy slots, by name
+    # Glyph names a font maps by itself, or a font with a Unicode map, are no TeX encoding.
+    assert not font_facts(_pdf({"T1": _tex_font([27, pikepdf.Name("/ff"), pikepdf.Name("/fi")], "/Type1")})).special
+    with_map = _tex_font(dvips)
+    with_map.ToUnicode = pikepdf.Dictionary()
+    assert not font_facts(_pdf({"T3": with_map})).special
