@@ -8,20 +8,20 @@ boxes overlap. A font descriptor without Ascent and Descent gives pdfminer a des
 pdfium one made up from the glyphs or the font's bounding box, an em deep for math fonts; boxed
 that way, "=" and superscripts fall off the line pdfminer keeps them on.
 
-Every document needs the descents, so they are read with qpdf (pikepdf), which finds a few
-dozen font dictionaries in a few milliseconds where pdfminer's parser, tokenizing each font's
-widths, takes ten times as long. The same walk tells whether any font is one the cmsy slots or
-TeX encodings are about (a cmsy-slot font by name; a Type1 or Type3 font without ToUnicode
-whose /Differences name glyphs "a<code>"). Only then, and only when a page first asks about a
-code pdfium cannot map, does pdfminer read the fonts as before; every journal PDF has a few
-such codes, so asking must not be what sets pdfminer off. Where qpdf cannot open the file, or
-two fonts of one name disagree (pdfminer would keep the first in its own order), pdfminer reads
-everything.
+The fonts are read with qpdf (pikepdf), which finds a few dozen font dictionaries in a few
+milliseconds where pdfminer's parser, tokenizing each font's widths, takes ten times as long.
+The same walk tells whether any font is one the cmsy slots or TeX encodings are about (a
+cmsy-slot font by name; a Type1 or Type3 font without ToUnicode whose /Differences name glyphs
+"a<code>"); only then are the pages' fonts kept, as the few entries ingest.pdf_glyphs and
+ingest.pdf_texenc read, in the types pdfminer's parser gives them, so that both engines go
+through the same code. Where qpdf cannot open the file, or two fonts of one name disagree
+(pdfminer would keep the first in its own order), pdfminer reads everything.
 """
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Hashable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,7 +34,7 @@ from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
-from pdfminer.psparser import PSLiteral, literal_name
+from pdfminer.psparser import LIT, PSLiteral, literal_name
 
 from ingest.pdf_glyphs import PDFMINER_FAILURES, cmsy_slots, is_cmsy_font
 from ingest.pdf_texenc import TexFont, font_name, identify, tex_font
@@ -43,66 +43,44 @@ _MAX_FORM_DEPTH = 3  # forms inside forms searched for fonts, on pages that draw
 _SUBSET = re.compile(r"^[A-Z]{6}\+")  # "OOADJJ+": pdfium leaves it out of the names it reports
 
 
-@dataclass
-class _Parsed:
-    """The document's fonts as pdfminer reads them."""
-
-    descents: dict[str, float] = field(default_factory=dict)
-    slots: list[dict[str, dict[int, str]]] = field(default_factory=list)  # per page: font -> code -> glyph
-    fonts: list[list[tuple[Any, dict[str, Any]]]] = field(default_factory=list)  # per page: (reference, font)
+Fonts = list[tuple[Hashable, dict[str, Any]]]  # a page's fonts: (the font's object, its dictionary)
 
 
 @dataclass
 class FontFacts:
     # Fonts by name as pdfium reports it (BaseFont without the subset prefix).
     descents: dict[str, float] = field(default_factory=dict)  # ems below the baseline
-    data: bytes = b""  # the file, for pdfminer to read when a page first asks for more
-    _parsed: _Parsed | None = None
-    # Whether any font may have cmsy slots or a TeX encoding: else there is nothing to ask.
-    special: bool = True
+    slots: list[dict[str, dict[int, str]]] = field(default_factory=list)  # per page: font -> code -> glyph
+    # Per page, where any font may have a TeX encoding (else none): its fonts.
+    fonts: list[Fonts] = field(default_factory=list)
     # Per page, by name, the fonts as ingest.pdf_texenc sees them; made when a page first asks.
     _tex: dict[int, dict[str, list[TexFont]]] = field(default_factory=dict)
-    _tex_fonts: dict[int, TexFont] = field(default_factory=dict)  # by font reference
+    _tex_fonts: dict[Hashable, TexFont] = field(default_factory=dict)  # by font object
 
     def slot_glyph(self, page: int, font: str, code: int) -> str | None:
-        if not self.special:
-            return None
-        slots = self._pdfminer().slots
-        found = slots[page] if page < len(slots) else {}
+        found = self.slots[page] if page < len(self.slots) else {}
         return found.get(font, {}).get(code)
 
     def tex_text(self, page: int, font: str, code: int, drawn: AbstractSet[int]) -> str | None:
         """What a code pdfium cannot map stands for in the TeX font of this name on the page
         that drew the codes `drawn` (ingest.pdf_texenc)."""
-        if not self.special:
-            return None
-        fonts = self._pdfminer().fonts
-        if page >= len(fonts):
+        if page >= len(self.fonts):
             return None
         if page not in self._tex:
-            self._tex[page] = _tex_fonts(fonts[page], self._tex_fonts)
+            self._tex[page] = _tex_fonts(self.fonts[page], self._tex_fonts)
         return identify(self._tex[page].get(font, ()), code, drawn)
-
-    def _pdfminer(self) -> _Parsed:
-        if self._parsed is None:
-            self._parsed = _pdfminer_fonts(self.data)
-        return self._parsed
 
 
 def font_facts(data: bytes) -> FontFacts:
-    """The descents of every font the pages' resources name (empty when the file parses with
-    neither qpdf nor pdfminer: pdfium's own metrics are used then); the rest on demand."""
-    read = _qpdf_fonts(data)
-    if read is not None:
-        return FontFacts(read[0], data, special=read[1])
-    parsed = _pdfminer_fonts(data)
-    return FontFacts(parsed.descents, data, parsed)
+    """The facts for every font the pages' resources name; empty when the file parses with
+    neither qpdf nor pdfminer (pdfium's own metrics are used then)."""
+    return _qpdf_fonts(data) or _pdfminer_fonts(data)
 
 
-def _pdfminer_fonts(data: bytes) -> _Parsed:
+def _pdfminer_fonts(data: bytes) -> FontFacts:
     """Descents, cmsy slots and fonts of every page, read with pdfminer; empty when the file
     does not parse."""
-    parsed = _Parsed()
+    facts = FontFacts()
     seen: set[int] = set()
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
@@ -110,18 +88,17 @@ def _pdfminer_fonts(data: bytes) -> _Parsed:
             slots: dict[str, dict[int, str]] = {}
             fonts = _page_fonts(page.resources)
             for ref, spec in fonts:
-                _font(ref, spec, parsed, slots, seen)
-            parsed.slots.append(slots)
-            parsed.fonts.append(fonts)
+                _font(ref, spec, facts, slots, seen)
+            facts.slots.append(slots)
+            facts.fonts.append([(_key(ref), spec) for ref, spec in fonts])
     except PDFMINER_FAILURES:
-        return _Parsed()
-    return parsed
+        return FontFacts()
+    return facts
 
 
-def _tex_fonts(fonts: list[tuple[Any, dict[str, Any]]], known: dict[int, TexFont]) -> dict[str, list[TexFont]]:
+def _tex_fonts(fonts: Fonts, known: dict[Hashable, TexFont]) -> dict[str, list[TexFont]]:
     named: dict[str, list[TexFont]] = {}
-    for ref, spec in fonts:
-        key = _key(ref)
+    for key, spec in fonts:
         try:
             name = font_name(spec)
             if key not in known:
@@ -156,7 +133,7 @@ def _key(ref: Any) -> int:
     return ref.objid if isinstance(ref, PDFObjRef) else id(ref)
 
 
-def _font(ref: Any, spec: dict[str, Any], facts: _Parsed, slots: dict[str, dict[int, str]], seen: set[int]) -> None:
+def _font(ref: Any, spec: dict[str, Any], facts: FontFacts, slots: dict[str, dict[int, str]], seen: set[int]) -> None:
     key = _key(ref)
     name = _name(spec.get("BaseFont"))
     if is_cmsy_font(name):
@@ -208,27 +185,76 @@ class _Unsure(Exception):
 
 
 def _qpdf_descents(data: bytes) -> dict[str, float] | None:
-    read = _qpdf_fonts(data)
-    return read[0] if read is not None else None
+    facts = _qpdf_fonts(data)
+    return facts.descents if facts is not None else None
 
 
-def _qpdf_fonts(data: bytes) -> tuple[dict[str, float], bool] | None:
-    """The descents pdfminer's walk (_pdfminer_fonts) finds, read with qpdf: pages in order,
-    resources inherited from the page tree, forms searched only on pages without fonts; and
-    whether any of those fonts may have cmsy slots or a TeX encoding. None where the file does
-    not open or the reading could differ from pdfminer's."""
+def _qpdf_fonts(data: bytes) -> FontFacts | None:
+    """What _pdfminer_fonts finds, read with qpdf: pages in order, resources inherited from the
+    page tree, forms searched only on pages without fonts. The pages' fonts are kept only if
+    one may have cmsy slots or a TeX encoding. None where the file does not open or the reading
+    could differ from pdfminer's."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             found: dict[str, float | None] = {}
             seen: set[tuple[int, int]] = set()
             special = False
+            pages = []
             for page in pdf.pages:
-                for spec in _qpdf_page_fonts(_inherited(page.obj, "/Resources")):
+                fonts = _qpdf_page_fonts(_inherited(page.obj, "/Resources"))
+                for spec in fonts:
                     special = _qpdf_font(spec, found, seen) or special
+                pages.append(fonts)
+            facts = FontFacts({name: value for name, value in found.items() if value is not None})
+            if special:
+                for fonts in pages:
+                    plain = [(spec.objgen if spec.is_indirect else id(spec), _as_pdfminer(spec)) for spec in fonts]
+                    slots: dict[str, dict[int, str]] = {}
+                    for _, spec in plain:
+                        name = _name(spec.get("BaseFont"))
+                        if is_cmsy_font(name):
+                            slots.setdefault(_SUBSET.sub("", name), cmsy_slots(spec))
+                    facts.slots.append(slots)
+                    facts.fonts.append(plain)
     except (_Unsure, pikepdf.PdfError, pikepdf.PasswordError, ValueError, TypeError, KeyError,
             IndexError, AttributeError, RecursionError, OverflowError, RuntimeError):
         return None
-    return {name: value for name, value in found.items() if value is not None}, special
+    return facts
+
+
+# The entries of a font dictionary ingest.pdf_glyphs and ingest.pdf_texenc read.
+_READ_KEYS = ("/BaseFont", "/Subtype", "/Encoding", "/FirstChar", "/Widths")
+
+
+def _as_pdfminer(spec: Any) -> dict[str, Any]:
+    """The entries of a font that ingest.pdf_glyphs and ingest.pdf_texenc read, as pdfminer's
+    parser gives them: names as PSLiterals, arrays as lists, numbers as int or float; the Unicode
+    map only as being there."""
+    out: dict[str, Any] = {}
+    for key in _READ_KEYS:
+        value = spec.get(key)
+        if value is not None:
+            out[key[1:]] = _plain(value, depth=2)
+    if "/ToUnicode" in spec:
+        out["ToUnicode"] = True
+    return out
+
+
+def _plain(value: Any, depth: int) -> Any:
+    if isinstance(value, pikepdf.Name):
+        text = str(value)[1:]
+        if not text.isascii():
+            raise _Unsure(f"name {text!r}")
+        return LIT(text)
+    if isinstance(value, bool) or isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if depth > 0 and isinstance(value, pikepdf.Array):
+        return [_plain(item, depth - 1) for item in value]
+    if depth > 0 and isinstance(value, pikepdf.Dictionary):
+        return {str(k)[1:]: _plain(v, depth - 1) for k, v in value.items()}
+    raise _Unsure(f"a font entry of type {type(value).__name__}")
 
 
 def _inherited(page: Any, key: str) -> Any:

@@ -12,7 +12,7 @@ import pytest
 
 from ingest import pdf_guard
 from ingest.limits import DEFAULT_LIMITS
-from ingest.pdf_fonts import _pdfminer_fonts, _qpdf_descents, font_facts
+from ingest.pdf_fonts import _pdfminer_fonts, _qpdf_descents, _qpdf_fonts, _tex_fonts, font_facts
 from tests.conftest import need_corpus
 
 
@@ -20,15 +20,19 @@ def _shared_pdfs() -> list[Path]:
     return sorted(need_corpus("pdfs").glob("*.pdf"))
 
 
-def test_qpdf_finds_the_descents_pdfminer_finds_in_real_papers() -> None:
-    checked = 0
+def test_qpdf_finds_what_pdfminer_finds_in_real_papers() -> None:
+    checked = special = 0
     for path in _shared_pdfs():
         data = path.read_bytes()
-        expected = _pdfminer_fonts(data).descents
-        assert expected, f"{path.name}: pdfminer found no fonts"
-        assert _qpdf_descents(data) == expected, path.name
+        expected, found = _pdfminer_fonts(data), _qpdf_fonts(data)
+        assert expected.descents, f"{path.name}: pdfminer found no fonts"
+        assert found is not None and found.descents == expected.descents, path.name
+        if found.fonts:  # fonts with cmsy slots (APS's and RSC's math fonts)
+            special += 1
+            assert found.slots == expected.slots and any(found.slots), path.name
+            assert [_tex_fonts(f, {}) for f in found.fonts] == [_tex_fonts(f, {}) for f in expected.fonts], path.name
         checked += 1
-    assert checked >= 9
+    assert checked >= 9 and special >= 3
 
 
 def _pdf(fonts: dict[str, pikepdf.Dictionary], on_parent: bool = False) -> bytes:
@@ -96,16 +100,24 @@ def _tex_font(names: list[object], subtype: str = "/Type3") -> pikepdf.Dictionar
     return font
 
 
-def test_pdfminer_reads_fonts_only_where_a_font_may_have_cmsy_slots_or_a_tex_encoding() -> None:
+def test_fonts_are_kept_only_where_one_may_have_cmsy_slots_or_a_tex_encoding() -> None:
     plain = font_facts(_pdf({"F1": _font("/ABCDEF+Minion", -250)}))
-    assert not plain.special
-    assert plain.slot_glyph(0, "Minion", 3) is None and plain.tex_text(0, "", 28, frozenset({28})) is None
-    assert plain._parsed is None  # asking did not set pdfminer off
+    assert plain.fonts == [] and plain.slot_glyph(0, "Minion", 3) is None
+    assert plain.tex_text(0, "", 28, frozenset({28})) is None
     dvips = [27, pikepdf.Name("/a27"), pikepdf.Name("/a28"), 102, pikepdf.Name("/a102")]
-    assert font_facts(_pdf({"T3": _tex_font(dvips)})).special
-    assert font_facts(_pdf({"S": _font("/ABCDEF+AdvP4C4E74", -250)})).special  # cmsy slots, by name
+    widths = pikepdf.Array([500, 520])
+    tex = _tex_font(dvips)
+    tex.FirstChar, tex.Widths = 27, widths
+    data = _pdf({"T3": tex})
+    found = font_facts(data)
+    assert len(found.fonts) == 1 and found.fonts[0][0][1]["Widths"] == [500, 520]
+    assert [_tex_fonts(f, {}) for f in found.fonts] == [_tex_fonts(f, {}) for f in _pdfminer_fonts(data).fonts]
+    cmsy = _font("/ABCDEF+AdvP4C4E74", -250)
+    cmsy.Encoding = pikepdf.Dictionary(Differences=pikepdf.Array([0, pikepdf.Name("/C0"), pikepdf.Name("/C6")]))
+    found = font_facts(_pdf({"S": cmsy}))
+    assert found.slot_glyph(0, "AdvP4C4E74", 1) == "\u00b1" and found.slot_glyph(0, "AdvP4C4E74", 0) == "\u2212"
     # Glyph names a font maps by itself, or a font with a Unicode map, are no TeX encoding.
-    assert not font_facts(_pdf({"T1": _tex_font([27, pikepdf.Name("/ff"), pikepdf.Name("/fi")], "/Type1")})).special
+    assert font_facts(_pdf({"T1": _tex_font([27, pikepdf.Name("/ff"), pikepdf.Name("/fi")], "/Type1")})).fonts == []
     with_map = _tex_font(dvips)
     with_map.ToUnicode = pikepdf.Dictionary()
-    assert not font_facts(_pdf({"T3": with_map})).special
+    assert font_facts(_pdf({"T3": with_map})).fonts == []
