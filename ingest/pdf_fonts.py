@@ -222,8 +222,10 @@ def _qpdf_fonts(data: bytes) -> FontFacts | None:
     return facts
 
 
-# The entries of a font dictionary ingest.pdf_glyphs and ingest.pdf_texenc read.
-_READ_KEYS = ("/BaseFont", "/Subtype", "/Encoding", "/FirstChar", "/Widths")
+# The entries of a font dictionary ingest.pdf_glyphs and ingest.pdf_texenc read; the widths
+# only of a font that may have a TeX encoding (pdf_texenc.tex_font looks at no other's).
+_READ_KEYS = ("/BaseFont", "/Subtype", "/Encoding")
+_TEX_KEYS = ("/FirstChar", "/Widths")
 
 
 def _as_pdfminer(spec: Any) -> dict[str, Any]:
@@ -231,7 +233,8 @@ def _as_pdfminer(spec: Any) -> dict[str, Any]:
     parser gives them: names as PSLiterals, arrays as lists, numbers as int or float; the Unicode
     map only as being there."""
     out: dict[str, Any] = {}
-    for key in _READ_KEYS:
+    keys = _READ_KEYS + _TEX_KEYS if _may_be_tex(spec, _qpdf_name(spec.get("/Subtype"))) else _READ_KEYS
+    for key in keys:
         value = spec.get(key)
         if value is not None:
             out[key[1:]] = _plain(value, depth=2)
