@@ -112,3 +112,18 @@ def test_expected_calibration_error_on_hand_made_probabilities() -> None:
         {"low": 0.0, "high": 0.1, "count": 1, "mean_probability": 0.05, "fraction_correct": 0.0},
         {"low": 0.9, "high": 1.0, "count": 1, "mean_probability": 0.95, "fraction_correct": 1.0},
     ]
+
+
+def test_an_element_kept_beside_a_compound_that_contains_it_is_dropped() -> None:
+    from types import SimpleNamespace
+
+    from nlp.relations.linker import _without_constituents
+
+    def cand(key: str) -> SimpleNamespace:
+        return SimpleNamespace(material=SimpleNamespace(key=key))
+
+    cu2s, cu, zns, ni, bzcyn, lsm = cand("Cu2S"), cand("Cu"), cand("SZn"), cand("Ni"), cand("BaCe0.7Ni0.1Y0.1Zr0.1O3"), cand("LSM")
+    assert [mc for _, mc in _without_constituents([(0.9, cu2s), (0.8, cu), (0.7, zns)])] == [cu2s, zns]
+    assert [mc for _, mc in _without_constituents([(0.9, ni), (0.8, bzcyn)])] == [bzcyn]
+    # An element alone, or beside compounds without it or names without a formula, stays.
+    assert [mc for _, mc in _without_constituents([(0.9, cu), (0.8, zns), (0.7, lsm)])] == [cu, zns, lsm]
