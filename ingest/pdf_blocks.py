@@ -8,11 +8,41 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import NamedTuple
+from operator import itemgetter
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from ingest.records import Table
+
+_T = TypeVar("_T")
+
+
+class _Cached(Generic[_T]):
+    """functools.cached_property without its lock (Python 3.11 takes one on every first read,
+    which costs more than joining a line's text): the value is worked out on the first read and
+    put in the instance's __dict__, where later reads find it without coming here. Records are
+    read by one thread at a time; two threads reading at once would work out the same value."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _Cached[_T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> _Cached[_T] | _T:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 class Glyph(NamedTuple):
@@ -28,6 +58,9 @@ class Glyph(NamedTuple):
     size: float  # font size in points; 0 for an inserted space
     font: str  # the font's base name, subset prefix and all
     real: bool = True
+
+
+_RAW = itemgetter(1)  # Glyph.raw, mapped over a line's glyphs without a Python-level loop
 
 
 class LineStyle(NamedTuple):
@@ -51,9 +84,9 @@ class TextLine:
     y1: float
     style: LineStyle | None = field(default=None, compare=False)
 
-    @cached_property
+    @_Cached
     def text(self) -> str:
-        return "".join([g.raw for g in self.glyphs])
+        return "".join(map(_RAW, self.glyphs))
 
 
 @dataclass(frozen=True)
@@ -97,11 +130,11 @@ class Block:
     page_height: float
 
     # Cached: the layout heuristics ask for a block's text and size many times over.
-    @cached_property
+    @_Cached
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
-    @cached_property
+    @_Cached
     def size(self) -> float:
         """The median size of the block's characters: statistics.median of the lines' sizes,
         each repeated once per character (once for a line without text), without making that

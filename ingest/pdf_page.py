@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from ingest.pdf_tables import find_tables
 from ingest.records import Table
 
 _SUPERSCRIPT = 0.8  # characters this much smaller than the line's letters are raised or lowered marks
+_TEXT = itemgetter(0)  # a glyph's text; mapped over a line's glyphs, without a Python-level loop
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|\.B$|\.BI$|CMBX|CMB\d", re.IGNORECASE)
 
 
@@ -39,8 +41,7 @@ def make_line(line: TextLine) -> Line | None:
     """The line's text, the median size of its letters, whether they are bold, and its text
     without sub- and superscripts; None for a line of white space."""
     glyphs = line.glyphs
-    parts = [g[0] for g in glyphs]
-    text = "".join(parts).strip()
+    text = "".join(map(_TEXT, glyphs)).strip()
     if not text:
         return None
     size, bold, scripts = line.style or line_style(glyphs)

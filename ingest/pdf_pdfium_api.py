@@ -63,7 +63,9 @@ class Api:
         self.text_font = _bind("FPDFTextObj_GetFont", _P, _P)
         self.font_name = _bind("FPDFFont_GetBaseFontName", c_ulong, _P, ctypes.c_char_p, c_ulong)
         self.font_descent = _bind("FPDFFont_GetDescent", c_int, _P, c_float, _FLOAT_P)
-        self.glyph_width = _bind("FPDFFont_GetGlyphWidth", c_int, _P, c_uint, c_float, _FLOAT_P)
+        # Called once per font and code point a page draws: see _bind_bare (the size is passed
+        # as a c_float, the font as a c_void_p).
+        self.glyph_width_at = _bind_bare("FPDFFont_GetGlyphWidth", c_int)
         self.count_objects = _bind("FPDFPage_CountObjects", c_int, _P)
         self.page_object = _bind("FPDFPage_GetObject", _P, _P, c_int)
         self.object_type = _bind("FPDFPageObj_GetType", c_int, _P)

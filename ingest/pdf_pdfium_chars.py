@@ -412,12 +412,13 @@ class _Reader:
 
     def _advances(self, font_handles: list[int], codes: list[int]) -> list[float]:
         """_advance for each font and code point, with one argument object for all the calls."""
-        glyph_width, value = self.api.glyph_width, self._float
+        glyph_width, value = self.api.glyph_width_at, self._float
         size, into = c_float(1.0), byref(value)
+        fonts = {font_handle: c_void_p(font_handle) for font_handle in set(font_handles)}  # as the call takes them
         out: list[float] = []
         for font_handle, code in zip(font_handles, codes):
             # pdfium looks the code point up as a UTF-16 unit: past U+FFFF it finds another glyph.
-            ok = font_handle and code <= 0xFFFF and glyph_width(font_handle, code, size, into)
+            ok = font_handle and code <= 0xFFFF and glyph_width(fonts[font_handle], code, size, into)
             out.append(value.value if ok and math.isfinite(value.value) else 0.0)
         return out
 

@@ -1,21 +1,29 @@
 """The PDF reader's bulk (numpy) paths and shortcuts make the same records as the one-by-one
 code they replace: characters to lines (ingest.pdf_group) and the lines' styles
 (ingest.pdf_page), pdfminer's Plane order of neighbours, the object header before a stream
-(ingest.pdf_guard), the text clean-up, a block's size, turned glyphs' boxes.
+(ingest.pdf_guard), the text clean-up, a block's size, turned glyphs' boxes, pdfium's advances
+asked for without argument types.
 Property-based, on coordinates that touch, overlap, repeat, are empty or negative, as real
 pages have them."""
 from __future__ import annotations
 
+import ctypes
+import math
 import re
 import statistics
+from ctypes import c_float
+from functools import lru_cache
 
 import numpy as np
+import pypdfium2 as pdfium
+from fpdf import FPDF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest import pdf_body, pdf_group, pdf_guard, pdf_page, pdf_pdfium_chars
 from ingest.normalize import _COMPOUND_RE, _RING_A, _TRANSLATE, clean_text, hyphenated_compounds
 from ingest.pdf_blocks import Block, Glyph, Line
+from ingest.pdf_pdfium_api import Api, handle
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -108,6 +116,19 @@ def test_dictionary_starts_after_the_last_object_header(window: bytes) -> None:
     assert pdf_guard._dictionary(window + b"stream\n", len(window)) == (window[starts[-1]:] if starts else window)
 
 
+@SETTINGS
+@given(st.lists(st.sampled_from([b"1", b"0", b"12", b" ", b"\n", b"obj", b"o", b"bj", b"j", b"x", b"endobj",
+                                 b"<</Length 5>>", b"objx", b"jbo", b"x" * 1000]), max_size=30).map(b"".join),
+       st.integers(0, 5000))
+def test_dictionary_is_the_reversed_windows_first_header(data: bytes, stream_at: int) -> None:
+    # What _dictionary did before it tried each "obj" from the end: one search of the reversed
+    # window (windows past _LOOKBACK included).
+    stream_at = min(stream_at, len(data))
+    window = data[max(0, stream_at - pdf_guard._LOOKBACK): stream_at]
+    last = pdf_guard._OBJ_REVERSED.search(window[::-1])
+    assert pdf_guard._dictionary(data, stream_at) == (window[len(window) - last.start():] if last else window)
+
+
 _ANY_TEXT = st.text(alphabet=st.sampled_from(list("aZ -\t\n1é超Ωß") + [chr(c) for c in _TRANSLATE] + ["\u02da", "A"]),
                     max_size=30)
 
@@ -180,3 +201,40 @@ def test_least_and_most_choose_as_min_and_max(rows: list[list[float]]) -> None:
     columns = [np.array(column, dtype=float) for column in zip(*rows)] if rows else [np.zeros(0)] * 4
     for bulk, one in ((pdf_pdfium_chars._least, min), (pdf_pdfium_chars._most, max)):
         assert [repr(v) for v in bulk(columns).tolist()] == [repr(one(row)) for row in rows]
+
+
+@lru_cache(maxsize=None)
+def _page_fonts() -> tuple[object, list[int]]:
+    """A page of text in two standard fonts, opened with pdfium (kept open: the fonts' handles
+    live as long as the page), and the handles of its fonts."""
+    paper = FPDF()
+    paper.add_page()
+    for font in ("Helvetica", "Times"):
+        paper.set_font(font, size=11)
+        paper.cell(text=f"{font}: Tc 3.5 K, fi")
+        paper.ln()
+    document = pdfium.PdfDocument(bytes(paper.output()))
+    page = document[0]
+    api = Api()
+    objects = [api.page_object(handle(page.raw), k) for k in range(api.count_objects(handle(page.raw)))]
+    fonts = list(dict.fromkeys(api.text_font(obj) for obj in objects if api.object_type(obj) == 1))
+    return (document, page), fonts
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, 2), st.one_of(st.integers(0, 0x7F), st.integers(0, 0x10FFFF))), max_size=20))
+def test_advances_in_bulk_are_pdfiums_one_by_one(calls: list[tuple[int, int]]) -> None:
+    # _advances calls pdfium without argument types; each call here goes through pypdfium2's
+    # typed binding instead. Font 2 stands for none (handle 0).
+    _, fonts = _page_fonts()
+    handles = [fonts[k] if k < len(fonts) else 0 for k, _ in calls]
+    codes = [code for _, code in calls]
+    reader = pdf_pdfium_chars._Reader.__new__(pdf_pdfium_chars._Reader)
+    reader.api, reader._float = Api(), c_float()
+    expected = []
+    for font, code in zip(handles, codes):
+        width = c_float()
+        ok = font and code <= 0xFFFF and pdfium.raw.FPDFFont_GetGlyphWidth(
+            ctypes.cast(font, pdfium.raw.FPDF_FONT), code, 1.0, ctypes.byref(width))
+        expected.append(width.value if ok and math.isfinite(width.value) else 0.0)
+    assert reader._advances(handles, codes) == expected
