@@ -135,15 +135,22 @@ def _key(ref: Any) -> int:
 
 def _font(ref: Any, spec: dict[str, Any], facts: FontFacts, slots: dict[str, dict[int, str]], seen: set[int]) -> None:
     key = _key(ref)
-    name = _name(spec.get("BaseFont"))
-    if is_cmsy_font(name):
-        slots.setdefault(_SUBSET.sub("", name), cmsy_slots(spec))
+    name = _add_slots(spec, slots)
     if key in seen:
         return
     seen.add(key)
     descent = _descent(spec, name)
     if descent is not None:
         facts.descents.setdefault(_SUBSET.sub("", name), descent)
+
+
+def _add_slots(spec: dict[str, Any], slots: dict[str, dict[int, str]]) -> str:
+    """Put a cmsy-slot font's glyphs in the page's `slots` (the first font of a name counts);
+    returns the font's name."""
+    name = _name(spec.get("BaseFont"))
+    if is_cmsy_font(name):
+        slots.setdefault(_SUBSET.sub("", name), cmsy_slots(spec))
+    return name
 
 
 def _descent(spec: dict[str, Any], name: str) -> float | None:
@@ -175,7 +182,7 @@ def _name(value: Any) -> str:
     return str(literal_name(value)) if isinstance(value, PSLiteral) else ""
 
 
-# --- the descents through qpdf -----------------------------------------------------------------
+# --- the fonts through qpdf ---------------------------------------------------------------------
 
 _MAX_PARENTS = 64  # /Parent links followed for inherited resources (a cycle ends there)
 
@@ -211,9 +218,7 @@ def _qpdf_fonts(data: bytes) -> FontFacts | None:
                     plain = [(spec.objgen if spec.is_indirect else id(spec), _as_pdfminer(spec)) for spec in fonts]
                     slots: dict[str, dict[int, str]] = {}
                     for _, spec in plain:
-                        name = _name(spec.get("BaseFont"))
-                        if is_cmsy_font(name):
-                            slots.setdefault(_SUBSET.sub("", name), cmsy_slots(spec))
+                        _add_slots(spec, slots)
                     facts.slots.append(slots)
                     facts.fonts.append(plain)
     except (_Unsure, pikepdf.PdfError, pikepdf.PasswordError, ValueError, TypeError, KeyError,
@@ -249,7 +254,7 @@ def _plain(value: Any, depth: int) -> Any:
         if not text.isascii():
             raise _Unsure(f"name {text!r}")
         return LIT(text)
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, int):  # bool as well, as pdfminer reads true and false
         return value
     if isinstance(value, Decimal):
         return float(value)
